@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite toyalloc_buddy: the buddy allocator of module/buddy.c.
+ *
+ * Every case runs on a fresh zone of TEST_BLOCKS order-10 blocks of its own
+ * (built in .init, destroyed in .exit), never on the module's default zone,
+ * and ends by running the zone's validator.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/prandom.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../module/buddy.h"
+
+#define TEST_BLOCKS		2
+#define TEST_PAGES		(TEST_BLOCKS * TOY_BLOCK_PAGES)
+
+static struct toy_zone *test_zone(struct kunit *test)
+{
+	return test->priv;
+}
+
+static int buddy_test_init(struct kunit *test)
+{
+	struct toy_zone *zone = toy_zone_create("kunit", TEST_BLOCKS);
+
+	if (IS_ERR(zone))
+		return PTR_ERR(zone);
+	test->priv = zone;
+	return 0;
+}
+
+static void buddy_test_exit(struct kunit *test)
+{
+	toy_zone_destroy(test_zone(test));
+}
+
+static unsigned long nr_free(struct toy_zone *zone, unsigned int order)
+{
+	return zone->free_area[order].nr_free;
+}
+
+static void expect_fresh(struct kunit *test, struct toy_zone *zone)
+{
+	unsigned int order;
+
+	for (order = 0; order < TOY_MAX_ORDER; order++)
+		KUNIT_EXPECT_EQ_MSG(test, nr_free(zone, order), 0UL, "order %u", order);
+	KUNIT_EXPECT_EQ(test, nr_free(zone, TOY_MAX_ORDER), (unsigned long)TEST_BLOCKS);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+}
+
+static bool aligned_to_order(const void *addr, unsigned int order)
+{
+	return IS_ALIGNED((unsigned long)addr, PAGE_SIZE << order);
+}
+
+static void buddy_test_every_order(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	void *blocks[TOY_NR_ORDERS];
+	unsigned int order;
+	long idx;
+
+	for (order = 0; order <= TOY_MAX_ORDER; order++) {
+		blocks[order] = toy_zone_alloc(zone, order);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, blocks[order], "order %u", order);
+		KUNIT_EXPECT_TRUE_MSG(test, aligned_to_order(blocks[order], order),
+				      "order %u at %p", order, blocks[order]);
+		idx = toy_zone_page_index(zone, blocks[order]);
+		KUNIT_EXPECT_GE(test, idx, 0L);
+		KUNIT_EXPECT_EQ(test, idx & (BIT(order) - 1), 0L);
+		/* The whole block is usable memory. */
+		memset(blocks[order], order, PAGE_SIZE << order);
+	}
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+	for (order = 0; order <= TOY_MAX_ORDER; order++) {
+		KUNIT_EXPECT_EQ(test, *(u8 *)(blocks[order] + (PAGE_SIZE << order) - 1),
+				(u8)order);
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, blocks[order], order), 0);
+	}
+	expect_fresh(test, zone);
+}
+
+static void buddy_test_split_leaves_one_per_order(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	unsigned int order;
+	void *page;
+
+	page = toy_zone_alloc(zone, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	for (order = 0; order < TOY_MAX_ORDER; order++)
+		KUNIT_EXPECT_EQ_MSG(test, nr_free(zone, order), 1UL, "order %u", order);
+	KUNIT_EXPECT_EQ(test, nr_free(zone, TOY_MAX_ORDER), TEST_BLOCKS - 1UL);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
+	expect_fresh(test, zone);
+}
+
+static void buddy_test_block_head(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	struct toy_page *head;
+	void *block, *spare;
+	unsigned int i;
+
+	block = toy_zone_alloc(zone, 3);
+	spare = toy_zone_alloc(zone, 3);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_ASSERT_NOT_NULL(test, spare);
+	for (i = 0; i < 8; i++) {
+		head = toy_zone_block_head(zone, block + i * PAGE_SIZE + 17);
+		KUNIT_ASSERT_NOT_NULL(test, head);
+		KUNIT_EXPECT_PTR_EQ(test, toy_zone_page_address(zone, head), block);
+		KUNIT_EXPECT_EQ(test, toy_page_order(head), 3U);
+	}
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, spare, 3), 0);
+	KUNIT_EXPECT_NULL(test, toy_zone_block_head(zone, spare));
+	KUNIT_EXPECT_NULL(test, toy_zone_block_head(zone, test));
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 3), 0);
+	expect_fresh(test, zone);
+}
+
+/* The orders in which every page of the zone is freed after taking all. */
+enum free_pattern { FREE_FORWARD, FREE_BACKWARD, FREE_EVEN_ODD, FREE_RANDOM };
+
+static const enum free_pattern free_patterns[] = {
+	FREE_FORWARD, FREE_BACKWARD, FREE_EVEN_ODD, FREE_RANDOM,
+};
+
+static void free_pattern_desc(const enum free_pattern *p, char *desc)
+{
+	static const char * const names[] = {
+		"forward", "backward", "even-then-odd", "random",
+	};
+
+	strscpy(desc, names[*p], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(free_pattern, free_patterns, free_pattern_desc);
+
+static void shuffle(void **v, unsigned int n, struct rnd_state *rnd)
+{
+	unsigned int i, j;
+
+	for (i = n - 1; i > 0; i--) {
+		j = prandom_u32_state(rnd) % (i + 1);
+		swap(v[i], v[j]);
+	}
+}
+
+static void buddy_test_merge_any_order(struct kunit *test)
+{
+	const enum free_pattern *pattern = test->param_value;
+	struct toy_zone *zone = test_zone(test);
+	struct rnd_state rnd;
+	unsigned int i, n = 0;
+	void **pages;
+
+	pages = kunit_kcalloc(test, TEST_PAGES, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < TEST_PAGES; i++) {
+		pages[i] = toy_zone_alloc(zone, 0);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0));
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), 0UL);
+
+	prandom_seed_state(&rnd, 42);
+	if (*pattern == FREE_RANDOM)
+		shuffle(pages, TEST_PAGES, &rnd);
+	for (i = 0; i < TEST_PAGES; i++) {
+		switch (*pattern) {
+		case FREE_BACKWARD:
+			n = TEST_PAGES - 1 - i;
+			break;
+		case FREE_EVEN_ODD:
+			n = i < TEST_PAGES / 2 ? 2 * i : 2 * (i - TEST_PAGES / 2) + 1;
+			break;
+		default:
+			n = i;
+		}
+		KUNIT_ASSERT_EQ(test, toy_zone_free(zone, pages[n], 0), 0);
+		if (i % 256 == 0)
+			KUNIT_ASSERT_EQ(test, toy_zone_validate(zone), 0);
+	}
+	expect_fresh(test, zone);
+}
+
+static void buddy_test_exhaustion(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	void *big[TEST_BLOCKS], *page;
+	unsigned int i;
+
+	for (i = 0; i < TEST_BLOCKS; i++) {
+		big[i] = toy_zone_alloc(zone, TOY_MAX_ORDER);
+		KUNIT_ASSERT_NOT_NULL(test, big[i]);
+	}
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, TOY_MAX_ORDER));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, TOY_MAX_ORDER + 1));
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, big[0], TOY_MAX_ORDER), 0);
+	page = toy_zone_alloc(zone, 0);
+	KUNIT_EXPECT_PTR_EQ(test, page, big[0]);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, big[1], TOY_MAX_ORDER), 0);
+	expect_fresh(test, zone);
+}
+
+/* A bad free, described by how to make the address and the order from a
+ * live order-2 block at @block.
+ */
+struct bad_free {
+	const char *desc;
+	void *(*addr)(struct kunit *test, void *block);
+	unsigned int order;
+	bool free_first;
+};
+
+static void *block_itself(struct kunit *test, void *block)
+{
+	return block;
+}
+
+static void *block_second_page(struct kunit *test, void *block)
+{
+	return block + PAGE_SIZE;
+}
+
+static void *block_unaligned(struct kunit *test, void *block)
+{
+	return block + 64;
+}
+
+static void *kernel_heap(struct kunit *test, void *block)
+{
+	return kunit_kzalloc(test, 64, GFP_KERNEL);
+}
+
+static void *not_in_direct_map(struct kunit *test, void *block)
+{
+	return (void *)test_zone;
+}
+
+static const struct bad_free bad_frees[] = {
+	{ "outside the zone (kmalloc memory)", kernel_heap, 0 },
+	{ "outside the zone (kernel text)", not_in_direct_map, 0 },
+	{ "NULL", NULL, 0 },
+	{ "second page of an order-2 block, order 0", block_second_page, 0 },
+	{ "second page of an order-2 block, order 1", block_second_page, 1 },
+	{ "not page aligned", block_unaligned, 2 },
+	{ "wrong order, smaller", block_itself, 1 },
+	{ "wrong order, larger", block_itself, 3 },
+	{ "order out of range", block_itself, TOY_MAX_ORDER + 1 },
+	{ "double free", block_itself, 2, true },
+};
+
+static void bad_free_desc(const struct bad_free *bad, char *desc)
+{
+	strscpy(desc, bad->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_free, bad_frees, bad_free_desc);
+
+static void buddy_test_bad_free(struct kunit *test)
+{
+	const struct bad_free *bad = test->param_value;
+	struct toy_zone *zone = test_zone(test);
+	struct toy_free_area areas[TOY_NR_ORDERS];
+	struct toy_page *before;
+	void *block, *addr;
+	size_t size = TEST_PAGES * sizeof(struct toy_page);
+
+	block = toy_zone_alloc(zone, 2);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	if (bad->free_first)
+		KUNIT_ASSERT_EQ(test, toy_zone_free(zone, block, 2), 0);
+	addr = bad->addr ? bad->addr(test, block) : NULL;
+
+	before = kunit_kmalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	memcpy(before, zone->pages, size);
+	memcpy(areas, zone->free_area, sizeof(areas));
+
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, addr, bad->order), -EINVAL);
+	KUNIT_EXPECT_EQ(test, memcmp(before, zone->pages, size), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(areas, zone->free_area, sizeof(areas)), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+
+	/* The zone keeps working, and the block can still be freed properly. */
+	if (!bad->free_first)
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 2), 0);
+	expect_fresh(test, zone);
+}
+
+#define CHURN_OPS	100000
+#define CHURN_LIVE	512
+#define CHURN_BATCH	1000
+
+struct live_block {
+	void *addr;
+	unsigned int order;
+	u32 tag;
+};
+
+/* Stamp a block's first and last word with a tag, to catch overlaps. */
+static void stamp(struct live_block *b)
+{
+	size_t last = (PAGE_SIZE << b->order) / sizeof(u32) - 1;
+
+	((u32 *)b->addr)[0] = b->tag;
+	((u32 *)b->addr)[last] = b->tag;
+}
+
+static bool stamp_intact(const struct live_block *b)
+{
+	size_t last = (PAGE_SIZE << b->order) / sizeof(u32) - 1;
+
+	return ((u32 *)b->addr)[0] == b->tag && ((u32 *)b->addr)[last] == b->tag;
+}
+
+static void buddy_test_random_churn(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	unsigned int op, n = 0, i, failures = 0;
+	struct live_block *live;
+	struct rnd_state rnd;
+
+	live = kunit_kcalloc(test, CHURN_LIVE, sizeof(*live), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	prandom_seed_state(&rnd, 0x70ba110c);
+
+	for (op = 0; op < CHURN_OPS; op++) {
+		bool do_alloc = n == 0 ||
+			(n < CHURN_LIVE && prandom_u32_state(&rnd) % 100 < 55);
+
+		if (do_alloc) {
+			/* Small orders are common, large ones rare. */
+			unsigned int order = min_t(unsigned int, TOY_MAX_ORDER,
+						   __ffs(prandom_u32_state(&rnd) | BIT(31)) / 2);
+			void *addr = toy_zone_alloc(zone, order);
+
+			if (!addr) {
+				failures++;
+				continue;
+			}
+			KUNIT_ASSERT_TRUE(test, aligned_to_order(addr, order));
+			live[n] = (struct live_block){ addr, order, op };
+			stamp(&live[n++]);
+		} else {
+			i = prandom_u32_state(&rnd) % n;
+			KUNIT_ASSERT_TRUE_MSG(test, stamp_intact(&live[i]),
+					      "block of op %u overwritten", live[i].tag);
+			KUNIT_ASSERT_EQ(test, toy_zone_free(zone, live[i].addr,
+							    live[i].order), 0);
+			live[i] = live[--n];
+		}
+		if (op % CHURN_BATCH == 0)
+			KUNIT_ASSERT_EQ_MSG(test, toy_zone_validate(zone), 0,
+					    "after op %u", op);
+	}
+	kunit_info(test, "%u ops, %u allocation failures, %u blocks live at the end\n",
+		   CHURN_OPS, failures, n);
+	while (n) {
+		n--;
+		KUNIT_ASSERT_TRUE(test, stamp_intact(&live[n]));
+		KUNIT_ASSERT_EQ(test, toy_zone_free(zone, live[n].addr, live[n].order), 0);
+	}
+	expect_fresh(test, zone);
+}
+
+static void buddy_test_buddyinfo_line(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	char expect[160];
+	struct seq_file m = { };
+	void *page;
+
+	m.size = PAGE_SIZE;
+	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+
+	page = toy_zone_alloc(zone, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	toy_zone_buddyinfo_show(&m, zone);
+	snprintf(expect, sizeof(expect),
+		 "Node %d, zone    kunit      1      1      1      1      1"
+		 "      1      1      1      1      1      1 \n",
+		 page_to_nid(zone->blocks[0]));
+	KUNIT_EXPECT_EQ(test, m.count, strlen(expect));
+	KUNIT_EXPECT_STREQ(test, m.buf, expect);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
+}
+
+static void buddy_test_create_bad_args(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("kunit", 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("kunit", TOY_ZONE_MAX_BLOCKS + 1)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("a-name-far-too-long", 1)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("", 1)), -EINVAL);
+}
+
+static struct kunit_case buddy_test_cases[] = {
+	KUNIT_CASE(buddy_test_every_order),
+	KUNIT_CASE(buddy_test_split_leaves_one_per_order),
+	KUNIT_CASE(buddy_test_block_head),
+	KUNIT_CASE_PARAM(buddy_test_merge_any_order, free_pattern_gen_params),
+	KUNIT_CASE(buddy_test_exhaustion),
+	KUNIT_CASE_PARAM(buddy_test_bad_free, bad_free_gen_params),
+	KUNIT_CASE(buddy_test_random_churn),
+	KUNIT_CASE(buddy_test_buddyinfo_line),
+	KUNIT_CASE(buddy_test_create_bad_args),
+	{}
+};
+
+static struct kunit_suite buddy_test_suite = {
+	.name = "toyalloc_buddy",
+	.init = buddy_test_init,
+	.exit = buddy_test_exit,
+	.test_cases = buddy_test_cases,
+};
+
+kunit_test_suites(&buddy_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the toyalloc buddy allocator");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * toyalloc buddy page allocator
+ *
+ * How it works
+ * ============
+ *
+ * A zone is built from nr_blocks blocks of 2^TOY_MAX_ORDER pages, each taken
+ * from the kernel with alloc_pages().  The blocks need not be next to each
+ * other: like the kernel's MAX_ORDER, the largest block the zone hands out is
+ * one of them, and two of them are never merged.  Pages are numbered by a
+ * zone-wide page index, block index * 1024 + page within the block, so a
+ * block of order k always starts at an index that is a multiple of 2^k and
+ * its buddy is found by flipping bit k of that index.
+ *
+ * There is one free list per order.  Allocating 2^order pages takes the first
+ * block of the smallest order >= order that has one (best fit, searching
+ * upward), and splits it in halves down to the requested order, putting each
+ * unused upper half on the free list of its order.  Freeing a block of order
+ * k looks at its buddy: if the buddy is itself a free block of exactly order
+ * k, both leave the free lists and become one free block of order k + 1,
+ * aligned to its new size because the lower of the two indices is taken; this
+ * repeats upward until the buddy is allocated, split, or k reaches
+ * TOY_MAX_ORDER.
+ *
+ * Per-page metadata
+ * -----------------
+ * Each page has a struct toy_page (buddy.h).  Its meta byte is the buddy
+ * tag of the lecture:
+ *
+ *	bit 7	HEAD	the page is the first page of a block; all other
+ *			pages of a block have meta == 0
+ *	bit 6	TAG	the block is allocated (clear: free)
+ *	bit 5	TYPE	the block's parent is the right half of its own parent
+ *	bit 4	TYPE	the block is the right buddy of its pair
+ *	bits 3-0 INDEX	the order of the block
+ *
+ * The TYPE bits follow from the index (bits k and k + 1 of a block of order
+ * k) and are kept to make the tag self-describing: the validator checks them
+ * against the index, so a stray write into the metadata is caught.  Only
+ * head pages carry a tag, so a merge clears the tag of the buddy that stops
+ * being a head, and the block containing any page is found by trying the
+ * aligned start at each of the 11 orders (toy_zone_block_head()).
+ *
+ * The free lists link struct toy_page, not the free memory, so a caller that
+ * writes to memory it has freed cannot corrupt the allocator's state.  The
+ * metadata costs sizeof(struct toy_page) == 40 bytes per 4096-byte page on
+ * 64-bit, plus one pointer per block.
+ *
+ * Checking frees
+ * --------------
+ * A free names an address and an order.  Before anything changes, the zone
+ * checks that the address is a page of this zone (block_of_pfn), that it is
+ * aligned to the order, that it starts an allocated block, and that the block
+ * was allocated with that order.  A free that fails any check is reported
+ * once (rate-limited), returns an errno and leaves the zone untouched.
+ *
+ * Locking
+ * -------
+ * zone->lock, an irq-safe spinlock, protects the free lists, their counters
+ * and every meta byte.  toy_zone_alloc() and toy_zone_free() never sleep and
+ * may be called from any context.  block_of_pfn is written only while the
+ * zone is created and destroyed; lookups are lockless.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bug.h>
+#include <linux/export.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "buddy.h"
+
+#define TOY_META_HEAD		BIT(7)
+#define TOY_META_ALLOCATED	BIT(6)
+#define TOY_META_PARENT_RIGHT	BIT(5)
+#define TOY_META_RIGHT		BIT(4)
+#define TOY_META_ORDER_MASK	0x0f
+
+static u8 toy_meta(unsigned long idx, unsigned int order, bool allocated)
+{
+	u8 meta = TOY_META_HEAD | order;
+
+	if (allocated)
+		meta |= TOY_META_ALLOCATED;
+	if (order < TOY_MAX_ORDER && (idx & BIT(order)))
+		meta |= TOY_META_RIGHT;
+	if (order + 1 < TOY_MAX_ORDER && (idx & BIT(order + 1)))
+		meta |= TOY_META_PARENT_RIGHT;
+	return meta;
+}
+
+static bool toy_is_head(u8 meta)
+{
+	return meta & TOY_META_HEAD;
+}
+
+static bool toy_is_free_head(u8 meta)
+{
+	return toy_is_head(meta) && !(meta & TOY_META_ALLOCATED);
+}
+
+static unsigned int toy_meta_order(u8 meta)
+{
+	return meta & TOY_META_ORDER_MASK;
+}
+
+/**
+ * toy_page_order() - order of the block a head page starts
+ * @page: a page returned by toy_zone_block_head()
+ *
+ * Return: the order the block was allocated with.
+ */
+unsigned int toy_page_order(const struct toy_page *page)
+{
+	return toy_meta_order(page->meta);
+}
+EXPORT_SYMBOL_GPL(toy_page_order);
+
+static unsigned long toy_page_index(struct toy_zone *zone,
+				    const struct toy_page *page)
+{
+	return page - zone->pages;
+}
+
+/**
+ * toy_zone_page_address() - kernel address of a page of the zone
+ * @zone: the zone
+ * @page: one of @zone's pages
+ *
+ * Return: the direct-mapped address of the page.
+ */
+void *toy_zone_page_address(struct toy_zone *zone, struct toy_page *page)
+{
+	unsigned long idx = toy_page_index(zone, page);
+	struct page *block = zone->blocks[idx >> TOY_MAX_ORDER];
+
+	return page_address(block) + ((idx & (TOY_BLOCK_PAGES - 1)) << PAGE_SHIFT);
+}
+EXPORT_SYMBOL_GPL(toy_zone_page_address);
+
+/**
+ * toy_zone_page_index() - page index of an address in a zone
+ * @zone: the zone
+ * @addr: any address
+ *
+ * Page indices run from 0 to toy_zone_nr_pages() - 1, block by block.
+ *
+ * Return: the index of the page holding @addr, or -1 when @addr is not in
+ * one of @zone's pages.
+ */
+long toy_zone_page_index(struct toy_zone *zone, const void *addr)
+{
+	unsigned long pfn;
+	void *entry;
+
+	if (!virt_addr_valid(addr))
+		return -1;
+	pfn = PHYS_PFN(__pa(addr));
+	entry = xa_load(&zone->block_of_pfn, pfn >> TOY_MAX_ORDER);
+	if (!entry)
+		return -1;
+	return (xa_to_value(entry) << TOY_MAX_ORDER) |
+		(pfn & (TOY_BLOCK_PAGES - 1));
+}
+EXPORT_SYMBOL_GPL(toy_zone_page_index);
+
+static void toy_free_list_add(struct toy_zone *zone, unsigned long idx,
+			      unsigned int order)
+{
+	struct toy_page *page = &zone->pages[idx];
+
+	page->meta = toy_meta(idx, order, false);
+	list_add(&page->lru, &zone->free_area[order].free_list);
+	zone->free_area[order].nr_free++;
+}
+
+static void toy_free_list_del(struct toy_zone *zone, unsigned long idx,
+			      unsigned int order)
+{
+	struct toy_page *page = &zone->pages[idx];
+
+	list_del(&page->lru);
+	page->meta = 0;
+	zone->free_area[order].nr_free--;
+}
+
+/**
+ * toy_zone_alloc() - allocate 2^@order contiguous pages from a zone
+ * @zone: the zone
+ * @order: 0..TOY_MAX_ORDER
+ *
+ * Takes the smallest free block of at least @order and splits it down.
+ * Never sleeps; callable from any context.
+ *
+ * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
+ * NULL when @order is out of range or no block is large enough.
+ */
+void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
+{
+	struct toy_page *page;
+	unsigned long flags, idx;
+	unsigned int k;
+
+	if (order > TOY_MAX_ORDER)
+		return NULL;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (k = order; k <= TOY_MAX_ORDER; k++)
+		if (zone->free_area[k].nr_free)
+			break;
+	if (k > TOY_MAX_ORDER) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return NULL;
+	}
+
+	page = list_first_entry(&zone->free_area[k].free_list,
+				struct toy_page, lru);
+	idx = toy_page_index(zone, page);
+	toy_free_list_del(zone, idx, k);
+	while (k > order) {
+		k--;
+		toy_free_list_add(zone, idx + BIT(k), k);
+	}
+	page->meta = toy_meta(idx, order, true);
+	page->slab.cache = NULL;
+	INIT_LIST_HEAD(&page->lru);
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	return toy_zone_page_address(zone, page);
+}
+EXPORT_SYMBOL_GPL(toy_zone_alloc);
+
+/* Why a free of (@idx, @order) must be refused, or NULL when it is valid. */
+static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
+				       long idx, unsigned int order)
+{
+	u8 meta;
+
+	if (idx < 0)
+		return "not a page of this zone";
+	if (offset_in_page(addr))
+		return "not page aligned";
+	if (order > TOY_MAX_ORDER)
+		return "order out of range";
+	if (idx & (BIT(order) - 1))
+		return "not aligned to its order";
+	meta = zone->pages[idx].meta;
+	if (!toy_is_head(meta))
+		return "not the start of a block";
+	if (!(meta & TOY_META_ALLOCATED))
+		return "double free: the block is already free";
+	if (toy_meta_order(meta) != order)
+		return "order differs from the allocated order";
+	return NULL;
+}
+
+/**
+ * toy_zone_free() - give a block back to its zone
+ * @zone: the zone it was allocated from
+ * @addr: the address toy_zone_alloc() returned
+ * @order: the order it was allocated with
+ *
+ * Merges the block with its free buddies.  A free that is not of an
+ * allocated block of exactly this order is refused with one rate-limited
+ * error line, and the zone is left exactly as it was.  Never sleeps.
+ *
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
+{
+	long idx = toy_zone_page_index(zone, addr);
+	unsigned long flags, buddy;
+	const char *reason;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	reason = toy_bad_free_reason(zone, addr, idx, order);
+	if (reason) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		pr_err_ratelimited("zone %s: bad free of %p (order %u): %s\n",
+				   zone->name, addr, order, reason);
+		return -EINVAL;
+	}
+
+	zone->pages[idx].meta = 0;
+	while (order < TOY_MAX_ORDER) {
+		buddy = idx ^ BIT(order);
+		if (zone->pages[buddy].meta != toy_meta(buddy, order, false))
+			break;
+		toy_free_list_del(zone, buddy, order);
+		idx &= ~BIT(order);
+		order++;
+	}
+	toy_free_list_add(zone, idx, order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(toy_zone_free);
+
+/**
+ * toy_zone_block_head() - the allocated block an address lies in
+ * @zone: the zone
+ * @addr: any address
+ *
+ * Blocks are aligned to their size, so the block holding page p starts at p
+ * rounded down to 2^k for its order k: trying the 11 orders finds it in
+ * constant time.  The caller owns the block, so the result stays valid
+ * without the zone lock.
+ *
+ * Return: the head page of the allocated block containing @addr, or NULL
+ * when @addr is not in the zone or lies in a free block.
+ */
+struct toy_page *toy_zone_block_head(struct toy_zone *zone, const void *addr)
+{
+	long idx = toy_zone_page_index(zone, addr);
+	unsigned long head;
+	unsigned int k;
+	u8 meta;
+
+	if (idx < 0)
+		return NULL;
+	for (k = 0; k <= TOY_MAX_ORDER; k++) {
+		head = idx & ~(BIT(k) - 1);
+		meta = READ_ONCE(zone->pages[head].meta);
+		if (toy_is_head(meta) && toy_meta_order(meta) >= k) {
+			if (!(meta & TOY_META_ALLOCATED) ||
+			    idx >= head + BIT(toy_meta_order(meta)))
+				return NULL;
+			return &zone->pages[head];
+		}
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(toy_zone_block_head);
+
+/**
+ * toy_zone_nr_pages() - number of pages a zone manages
+ * @zone: the zone
+ *
+ * Return: nr_blocks * 1024.
+ */
+unsigned long toy_zone_nr_pages(const struct toy_zone *zone)
+{
+	return (unsigned long)zone->nr_blocks << TOY_MAX_ORDER;
+}
+EXPORT_SYMBOL_GPL(toy_zone_nr_pages);
+
+/**
+ * toy_zone_free_pages() - number of free pages in a zone
+ * @zone: the zone
+ *
+ * Return: the sum over the free lists of nr_free * 2^order.
+ */
+unsigned long toy_zone_free_pages(struct toy_zone *zone)
+{
+	unsigned long flags, pages = 0;
+	unsigned int order;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (order = 0; order <= TOY_MAX_ORDER; order++)
+		pages += zone->free_area[order].nr_free << order;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return pages;
+}
+EXPORT_SYMBOL_GPL(toy_zone_free_pages);
+
+/**
+ * toy_zone_buddyinfo_show() - print a zone as one /proc/buddyinfo line
+ * @m: the seq_file
+ * @zone: the zone
+ *
+ * Exactly the format of mm/vmstat.c frag_show_print(), node of the zone's
+ * first block, the zone's name, then the free block count of each order.
+ */
+void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone)
+{
+	unsigned int order;
+
+	seq_printf(m, "Node %d, zone %8s ", page_to_nid(zone->blocks[0]),
+		   zone->name);
+	for (order = 0; order <= TOY_MAX_ORDER; order++)
+		seq_printf(m, "%6lu ", data_race(zone->free_area[order].nr_free));
+	seq_putc(m, '\n');
+}
+EXPORT_SYMBOL_GPL(toy_zone_buddyinfo_show);
+
+static int toy_zone_bad(struct toy_zone *zone, unsigned long idx,
+			const char *what)
+{
+	pr_err("zone %s: invalid at page %lu (meta %#x): %s\n", zone->name,
+	       idx, zone->pages[idx].meta, what);
+	return -EUCLEAN;
+}
+
+/* Walk one order-10 block head to head; count free blocks per order. */
+static int toy_validate_block(struct toy_zone *zone, unsigned long start,
+			      unsigned long *nr_free)
+{
+	unsigned long idx = start, end = start + TOY_BLOCK_PAGES, p;
+	unsigned int order;
+	u8 meta;
+
+	while (idx < end) {
+		meta = zone->pages[idx].meta;
+		order = toy_meta_order(meta);
+		if (!toy_is_head(meta) || order > TOY_MAX_ORDER)
+			return toy_zone_bad(zone, idx, "expected a block head");
+		if (idx & (BIT(order) - 1))
+			return toy_zone_bad(zone, idx, "block not aligned to its size");
+		if (meta != toy_meta(idx, order, meta & TOY_META_ALLOCATED))
+			return toy_zone_bad(zone, idx, "TYPE bits disagree with the index");
+		for (p = idx + 1; p < idx + BIT(order); p++)
+			if (zone->pages[p].meta)
+				return toy_zone_bad(zone, p, "tail page carries a tag");
+		if (toy_is_free_head(meta)) {
+			nr_free[order]++;
+			if (order < TOY_MAX_ORDER &&
+			    zone->pages[idx ^ BIT(order)].meta ==
+			    toy_meta(idx ^ BIT(order), order, false))
+				return toy_zone_bad(zone, idx, "free buddies left unmerged");
+		}
+		idx += BIT(order);
+	}
+	return 0;
+}
+
+static int toy_validate_free_lists(struct toy_zone *zone,
+				   const unsigned long *nr_free)
+{
+	struct toy_free_area *area;
+	struct toy_page *page;
+	unsigned long listed;
+	unsigned int order;
+
+	for (order = 0; order <= TOY_MAX_ORDER; order++) {
+		area = &zone->free_area[order];
+		listed = 0;
+		list_for_each_entry(page, &area->free_list, lru) {
+			if (page->meta != toy_meta(toy_page_index(zone, page),
+						   order, false))
+				return toy_zone_bad(zone, toy_page_index(zone, page),
+						    "listed block is not a free block of this order");
+			if (++listed > nr_free[order])
+				break;
+		}
+		if (listed != nr_free[order] || area->nr_free != nr_free[order]) {
+			pr_err("zone %s: order %u: %lu free blocks, %lu listed, counter %lu\n",
+			       zone->name, order, nr_free[order], listed,
+			       area->nr_free);
+			return -EUCLEAN;
+		}
+	}
+	return 0;
+}
+
+/**
+ * toy_zone_validate() - prove the zone's invariants
+ * @zone: the zone
+ *
+ * Checks, under the zone lock, that the blocks tile every page exactly once
+ * (each page is a head or lies inside the block of the head before it),
+ * that every block is aligned to its size with TYPE bits matching its index,
+ * that no two free buddies of the same order are left unmerged, and that
+ * each free list holds exactly the free blocks of its order and its counter
+ * equals its length.  The first violation is printed.
+ *
+ * Return: 0 when every invariant holds, -EUCLEAN otherwise.
+ */
+int toy_zone_validate(struct toy_zone *zone)
+{
+	unsigned long nr_free[TOY_NR_ORDERS] = { 0 };
+	unsigned long flags, block;
+	int ret = 0;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (block = 0; block < zone->nr_blocks && !ret; block++)
+		ret = toy_validate_block(zone, block << TOY_MAX_ORDER, nr_free);
+	if (!ret)
+		ret = toy_validate_free_lists(zone, nr_free);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(toy_zone_validate);
+
+/* Give back blocks whose pages are all free; keep (leak) the others. */
+static unsigned long toy_zone_release_blocks(struct toy_zone *zone)
+{
+	unsigned long block, in_use = 0;
+	struct page *page;
+	u8 meta;
+
+	for (block = 0; zone->blocks && block < zone->nr_blocks; block++) {
+		page = zone->blocks[block];
+		if (!page)
+			continue;
+		meta = zone->pages[block << TOY_MAX_ORDER].meta;
+		if (meta != toy_meta(block << TOY_MAX_ORDER, TOY_MAX_ORDER, false)) {
+			in_use++;
+			continue;
+		}
+		xa_erase(&zone->block_of_pfn, page_to_pfn(page) >> TOY_MAX_ORDER);
+		__free_pages(page, TOY_MAX_ORDER);
+	}
+	return in_use;
+}
+
+/**
+ * toy_zone_destroy() - give a zone's memory back to the kernel
+ * @zone: the zone, or NULL
+ *
+ * Every order-10 block is returned with the order it was taken with.  A
+ * block that still holds allocated pages is not returned: its user may still
+ * write to it, so it is leaked with an error line instead, together with the
+ * zone's metadata, and never reused.
+ */
+void toy_zone_destroy(struct toy_zone *zone)
+{
+	unsigned long in_use;
+
+	if (!zone)
+		return;
+	in_use = toy_zone_release_blocks(zone);
+	if (in_use) {
+		pr_err("zone %s: destroyed with allocated pages: leaking %lu of %u blocks\n",
+		       zone->name, in_use, zone->nr_blocks);
+		return;
+	}
+	xa_destroy(&zone->block_of_pfn);
+	kvfree(zone->pages);
+	kfree(zone->blocks);
+	kfree(zone);
+}
+EXPORT_SYMBOL_GPL(toy_zone_destroy);
+
+static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
+{
+	struct page *page;
+	int ret;
+
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, TOY_MAX_ORDER);
+	if (!page)
+		return -ENOMEM;
+	ret = xa_err(xa_store(&zone->block_of_pfn,
+			      page_to_pfn(page) >> TOY_MAX_ORDER,
+			      xa_mk_value(block), GFP_KERNEL));
+	if (ret) {
+		__free_pages(page, TOY_MAX_ORDER);
+		return ret;
+	}
+	zone->blocks[block] = page;
+	toy_free_list_add(zone, block << TOY_MAX_ORDER, TOY_MAX_ORDER);
+	return 0;
+}
+
+/**
+ * toy_zone_create() - build a zone over freshly allocated order-10 blocks
+ * @name: the zone's name, up to 15 characters
+ * @nr_blocks: number of 4 MiB blocks, 1..TOY_ZONE_MAX_BLOCKS
+ *
+ * Takes @nr_blocks blocks with alloc_pages(GFP_KERNEL, 10); may sleep.
+ *
+ * Return: the zone, ERR_PTR(-EINVAL) for a bad @nr_blocks or name, or
+ * ERR_PTR(-ENOMEM) when memory runs out, after giving back every block
+ * already taken.
+ */
+struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks)
+{
+	struct toy_zone *zone;
+	unsigned int order;
+	unsigned long block;
+	int ret;
+
+	if (!nr_blocks || nr_blocks > TOY_ZONE_MAX_BLOCKS || !name || !*name ||
+	    strlen(name) >= TOY_ZONE_NAME_LEN)
+		return ERR_PTR(-EINVAL);
+
+	zone = kzalloc(sizeof(*zone), GFP_KERNEL);
+	if (!zone)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&zone->lock);
+	xa_init(&zone->block_of_pfn);
+	strscpy(zone->name, name, sizeof(zone->name));
+	for (order = 0; order <= TOY_MAX_ORDER; order++)
+		INIT_LIST_HEAD(&zone->free_area[order].free_list);
+	zone->nr_blocks = nr_blocks;
+	zone->blocks = kcalloc(nr_blocks, sizeof(*zone->blocks), GFP_KERNEL);
+	zone->pages = kvcalloc((size_t)nr_blocks << TOY_MAX_ORDER,
+			       sizeof(*zone->pages), GFP_KERNEL);
+	if (!zone->blocks || !zone->pages) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (block = 0; block < nr_blocks; block++) {
+		ret = toy_zone_add_block(zone, block);
+		if (ret)
+			goto fail;
+	}
+	return zone;
+
+fail:
+	toy_zone_destroy(zone);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(toy_zone_create);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * toyalloc buddy page allocator: the bottom layer.  See buddy.c for the
+ * design; this header is the contract the upper layers build on.
+ */
+#ifndef _TOYALLOC_BUDDY_H
+#define _TOYALLOC_BUDDY_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#define TOY_MAX_ORDER		10
+#define TOY_NR_ORDERS		(TOY_MAX_ORDER + 1)
+#define TOY_BLOCK_PAGES		(1UL << TOY_MAX_ORDER)
+/* 1024 blocks of 4 MiB: 4 GiB, far beyond any sensible private region. */
+#define TOY_ZONE_MAX_BLOCKS	1024U
+#define TOY_ZONE_NAME_LEN	16
+
+struct seq_file;
+struct toy_cache;
+
+/**
+ * struct toy_page - what the zone knows about one of its pages
+ * @lru: while the page heads a free block, its link on the free list of the
+ *	block's order; while it heads an allocated block, the owner's link
+ *	(the slab layer keeps its full, partial and free slab lists here)
+ * @slab: owner state of a block allocated by the slab layer, valid in the
+ *	head page only: the cache, the offset of the first object (colour) and
+ *	the number of objects handed out
+ * @meta: the buddy tag of the page, see buddy.c
+ *
+ * Like the kernel's struct page, one per page.  40 bytes on 64-bit (1% of a 4 KiB page, under the 64 bytes
+ * of the kernel's struct page).
+ */
+struct toy_page {
+	struct list_head lru;
+	struct {
+		struct toy_cache *cache;
+		unsigned int s_mem;
+		unsigned int inuse;
+	} slab;
+	u8 meta;
+};
+
+/**
+ * struct toy_free_area - the free blocks of one order
+ * @free_list: blocks of this order that are free, linked through toy_page.lru
+ * @nr_free: number of blocks on @free_list
+ */
+struct toy_free_area {
+	struct list_head free_list;
+	unsigned long nr_free;
+};
+
+/**
+ * struct toy_zone - a private buddy allocator over whole order-10 blocks
+ * @lock: protects @free_area and every @pages[].meta; irq-safe so that
+ *	allocation works from any context
+ * @free_area: one free list per order 0..TOY_MAX_ORDER
+ * @pages: one struct toy_page per managed page, indexed by page index
+ * @blocks: the order-10 blocks taken from the kernel, by block index
+ * @block_of_pfn: pfn >> TOY_MAX_ORDER to block index, the O(1) way from an
+ *	address back to its page index
+ * @nr_blocks: number of order-10 blocks
+ * @name: printed in /proc/toybuddyinfo and in error reports
+ */
+struct toy_zone {
+	spinlock_t lock;
+	struct toy_free_area free_area[TOY_NR_ORDERS];
+	struct toy_page *pages;
+	struct page **blocks;
+	struct xarray block_of_pfn;
+	unsigned int nr_blocks;
+	char name[TOY_ZONE_NAME_LEN];
+};
+
+struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks);
+void toy_zone_destroy(struct toy_zone *zone);
+
+void *toy_zone_alloc(struct toy_zone *zone, unsigned int order);
+int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order);
+
+long toy_zone_page_index(struct toy_zone *zone, const void *addr);
+struct toy_page *toy_zone_block_head(struct toy_zone *zone, const void *addr);
+void *toy_zone_page_address(struct toy_zone *zone, struct toy_page *page);
+unsigned int toy_page_order(const struct toy_page *page);
+
+unsigned long toy_zone_nr_pages(const struct toy_zone *zone);
+unsigned long toy_zone_free_pages(struct toy_zone *zone);
+int toy_zone_validate(struct toy_zone *zone);
+void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone);
+
+#endif /* _TOYALLOC_BUDDY_H */

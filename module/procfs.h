@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOYALLOC_PROCFS_H
+#define _TOYALLOC_PROCFS_H
+
+struct toy_zone;
+
+int toy_procfs_init(struct toy_zone *zone);
+void toy_procfs_exit(void);
+
+#endif /* _TOYALLOC_PROCFS_H */

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VM test: load and unload toyalloc with good and bad parameters and
+# check /proc/toybuddyinfo, the control device and dmesg.
+. /guest/lib.sh
+
+echo "vmtest: start"
+dmesg -c >/dev/null
+
+check "insmod with the default nr_blocks" insmod /toyalloc.ko
+check "/proc/toybuddyinfo is mode 0444" \
+	sh -c 'ls -l /proc/toybuddyinfo | grep -q "^-r--r--r--"'
+check "/proc/toybuddyinfo is exactly the /proc/buddyinfo format" buddyinfo_format_ok
+check "fresh zone: 16 blocks at order 10, nothing below" \
+	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
+check "alloc order 0 through /dev/toyalloc" \
+	ctl_says "alloc 0" "handle 0 order 0 offset [0-9]+"
+check "an order-0 split leaves one free block at each order 0..9" \
+	buddyinfo_is "1 1 1 1 1 1 1 1 1 1 15"
+check "validator passes on a split zone" ctl_says validate ok
+check "free of the handle is acknowledged" ctl_says "free 0" "freed 0"
+check "free merges back to the fresh zone" \
+	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
+check "freeing an unknown handle is refused" fails ctl free 0
+check "malformed command is refused" fails ctl alloc banana
+check "order 11 is refused" fails ctl alloc 11
+check "rmmod" rmmod toyalloc
+check "/proc/toybuddyinfo is gone after rmmod" test ! -e /proc/toybuddyinfo
+
+check "insmod nr_blocks=4" insmod /toyalloc.ko nr_blocks=4
+check "nr_blocks=4 shows 4 blocks at order 10" \
+	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 4"
+check "rmmod after nr_blocks=4" rmmod toyalloc
+
+for bad in 0 -1 1025 100000000; do
+	check "nr_blocks=$bad is refused" fails insmod /toyalloc.ko nr_blocks=$bad
+	check "nr_blocks=$bad gives one clear dmesg line" \
+		test "$(dmesg | grep -c "toyalloc: nr_blocks=$bad is out of range 1..1024")" = 1
+done
+
+before=$(mem_free_kb)
+check "nr_blocks=1024 (4 GiB) in a 512 MiB VM fails with ENOMEM" \
+	fails insmod /toyalloc.ko nr_blocks=1024
+check "the ENOMEM insmod gives one clear dmesg line" \
+	test "$(dmesg | grep -c "toyalloc: cannot take 1024 blocks of 4 MiB: -12")" = 1
+after=$(mem_free_kb)
+check "a failed insmod gives every block back (MemFree $before -> $after kB)" \
+	test $((before - after)) -lt 8192
+check "insmod works after the failures" insmod /toyalloc.ko
+check "rmmod at the end" rmmod toyalloc
+
+check "dmesg has no WARNING, BUG, Bad page state or call trace" \
+	fails sh -c 'dmesg | grep -E "WARNING|BUG|Bad page state|Call Trace"'
+echo "vmtest: done"

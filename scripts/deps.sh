@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install, from Debian's archive, everything toyalloc needs to build the
+# module, boot it in QEMU and run kunit.py.  Idempotent: when every package
+# is already present it only checks and returns.
+set -euo pipefail
+
+packages=(
+	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
+	python3 rsync xz-utils cpio sparse procps
+	linux-headers-amd64 linux-image-amd64 linux-source-6.1
+	qemu-system-x86 qemu-system-data busybox-static
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
+		grep -q '^install ok installed$' || missing+=("$pkg")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages: ${missing[*]}; run as root" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run toyalloc's KUnit suites with the kernel's own kunit.py.
+#
+#   scripts/kunit.sh [kunit.py run options...]
+#
+# The kernel tree is Debian's linux-source-6.1, unpacked once outside the
+# repository by scripts/kernel-tree.sh; builds are cached beside it.
+# This repository is linked into it as drivers/toyalloc (Kconfig from
+# kunit/Kconfig), and kunit.py runs with kunit/.kunitconfig.
+# KUNIT_ARCH=x86_64 runs under QEMU with 2 CPUs instead of UML.
+# KUNIT_TIMEOUT (seconds, default 1800) bounds the whole build and run.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$("$top/scripts/kernel-tree.sh")
+arch=${KUNIT_ARCH:-um}
+build=$(dirname "$tree")/build-$arch
+
+ln -sfn "$top" "$tree/drivers/toyalloc"
+grep -q 'drivers/toyalloc/kunit/Kconfig' "$tree/drivers/Kconfig" ||
+	sed -i '$i source "drivers/toyalloc/kunit/Kconfig"' "$tree/drivers/Kconfig"
+grep -q 'toyalloc/' "$tree/drivers/Makefile" ||
+	echo 'obj-$(CONFIG_TOYALLOC) += toyalloc/' >>"$tree/drivers/Makefile"
+
+args=(--build_dir="$build" --kunitconfig="$top/kunit/.kunitconfig"
+	--jobs="$(nproc)" --timeout=900)
+if [ "$arch" != um ]; then
+	args+=(--arch="$arch" --qemu_args='-smp 2')
+fi
+
+mkdir -p "$build"
+cd "$tree"
+exec timeout -k 10 "${KUNIT_TIMEOUT:-1800}" \
+	python3 tools/testing/kunit/kunit.py run "${args[@]}" "$@"
