@@ -383,8 +383,10 @@ static void buddy_test_random_churn(struct kunit *test)
 static void buddy_test_buddyinfo_line(struct kunit *test)
 {
 	struct toy_zone *zone = test_zone(test);
-	char expect[160];
 	struct seq_file m = { };
+	unsigned int order;
+	char expect[160];
+	int len;
 	void *page;
 
 	m.size = PAGE_SIZE;
@@ -394,11 +396,14 @@ static void buddy_test_buddyinfo_line(struct kunit *test)
 	page = toy_zone_alloc(zone, 0);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	toy_zone_buddyinfo_show(&m, zone);
-	snprintf(expect, sizeof(expect),
-		 "Node %d, zone    kunit      1      1      1      1      1"
-		 "      1      1      1      1      1      1 \n",
-		 page_to_nid(zone->blocks[0]));
+	len = snprintf(expect, sizeof(expect), "Node %d, zone    kunit ",
+		       page_to_nid(zone->blocks[0]));
+	for (order = 0; order <= TOY_MAX_ORDER; order++)
+		len += snprintf(expect + len, sizeof(expect) - len, "     1 ");
+	snprintf(expect + len, sizeof(expect) - len, "\n");
+	/* 11 columns of 7 characters after the 22 of "Node 0, zone    kunit ". */
 	KUNIT_EXPECT_EQ(test, m.count, strlen(expect));
+	KUNIT_EXPECT_EQ(test, m.count, 22 + 11 * 7 + 1);
 	KUNIT_EXPECT_STREQ(test, m.buf, expect);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
 }

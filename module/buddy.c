@@ -382,8 +382,10 @@ void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone)
 
 	seq_printf(m, "Node %d, zone %8s ", page_to_nid(zone->blocks[0]),
 		   zone->name);
-	for (order = 0; order <= TOY_MAX_ORDER; order++)
+	for (order = 0; order <= TOY_MAX_ORDER; order++) {
+		/* Lockless, as frag_show_print(): a count to read, not to act on. */
 		seq_printf(m, "%6lu ", data_race(zone->free_area[order].nr_free));
+	}
 	seq_putc(m, '\n');
 }
 EXPORT_SYMBOL_GPL(toy_zone_buddyinfo_show);

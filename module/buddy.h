@@ -13,7 +13,7 @@
 
 #define TOY_MAX_ORDER		10
 #define TOY_NR_ORDERS		(TOY_MAX_ORDER + 1)
-#define TOY_BLOCK_PAGES		(1UL << TOY_MAX_ORDER)
+#define TOY_BLOCK_PAGES		BIT(TOY_MAX_ORDER)
 /* 1024 blocks of 4 MiB: 4 GiB, far beyond any sensible private region. */
 #define TOY_ZONE_MAX_BLOCKS	1024U
 #define TOY_ZONE_NAME_LEN	16
@@ -31,8 +31,8 @@ struct toy_cache;
  *	the number of objects handed out
  * @meta: the buddy tag of the page, see buddy.c
  *
- * Like the kernel's struct page, one per page.  40 bytes on 64-bit (1% of a 4 KiB page, under the 64 bytes
- * of the kernel's struct page).
+ * Like the kernel's struct page, one per page.  40 bytes on 64-bit: 1% of
+ * a 4 KiB page, under the 64 bytes of the kernel's struct page.
  */
 struct toy_page {
 	struct list_head lru;
@@ -67,7 +67,7 @@ struct toy_free_area {
  * @name: printed in /proc/toybuddyinfo and in error reports
  */
 struct toy_zone {
-	spinlock_t lock;
+	spinlock_t lock;		/* see @lock above */
 	struct toy_free_area free_area[TOY_NR_ORDERS];
 	struct toy_page *pages;
 	struct page **blocks;

@@ -200,8 +200,10 @@ static ssize_t toy_ctl_read(struct file *file, char __user *ubuf,
 
 static int toy_ctl_open(struct inode *inode, struct file *file)
 {
-	file->private_data = kzalloc(sizeof(struct toy_ctl_reply), GFP_KERNEL);
-	return file->private_data ? 0 : -ENOMEM;
+	struct toy_ctl_reply *reply = kzalloc(sizeof(*reply), GFP_KERNEL);
+
+	file->private_data = reply;
+	return reply ? 0 : -ENOMEM;
 }
 
 static int toy_ctl_release(struct inode *inode, struct file *file)

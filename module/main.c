@@ -3,10 +3,12 @@
  * toyalloc: a buddy page allocator and slab caches over a private region
  *
  * At insmod the module takes nr_blocks order-10 blocks (4 MiB each) from the
- * kernel and builds its default zone over them; /proc/toybuddyinfo shows it.
- * The allocator layers (buddy.c) are instance-based and know nothing of this
- * file; here are the module parameters, the default instances and the
- * exported entry points that use them.
+ * kernel and builds its default zone over them, a set of caches on that
+ * zone and the toy-kmalloc-* size classes in it; /proc/toybuddyinfo and
+ * /proc/toyslabinfo show them, /dev/toyalloc drives them.  The allocator
+ * layers (buddy.c, slab.c, kmalloc.c) are instance-based and know nothing
+ * of this file; here are the module parameters, the default instances and
+ * the exported entry points that use them.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -19,7 +21,9 @@
 
 #include "buddy.h"
 #include "control.h"
+#include "kmalloc.h"
 #include "procfs.h"
+#include "slab.h"
 #include "toyalloc.h"
 
 static int nr_blocks = 16;
@@ -27,6 +31,8 @@ module_param(nr_blocks, int, 0444);
 MODULE_PARM_DESC(nr_blocks, "order-10 (4 MiB) blocks in the default zone, 1..1024 (default 16)");
 
 static struct toy_zone *toy_default_zone;
+static struct toy_caches toy_default_caches;
+static struct toy_kmalloc toy_default_kmalloc;
 
 /**
  * toy_alloc_pages() - allocate 2^@order pages from the default zone
@@ -55,6 +61,62 @@ int toy_free_pages(void *addr, unsigned int order)
 }
 EXPORT_SYMBOL_GPL(toy_free_pages);
 
+/**
+ * toy_kmem_cache_create() - create a named cache in the default zone
+ * @name: unique among the module's caches, up to 31 characters, no spaces
+ * @size: object size, 1..32768 bytes
+ * @align: 0, or a power of 2 up to PAGE_SIZE
+ * @flags: 0 or TOY_SLAB_HWCACHE_ALIGN
+ * @ctor: NULL, or run once per object when its slab is created
+ *
+ * Return: the cache, or an ERR_PTR() (see toy_cache_create()).
+ */
+struct toy_cache *toy_kmem_cache_create(const char *name, unsigned int size,
+					unsigned int align, unsigned long flags,
+					void (*ctor)(void *))
+{
+	return toy_cache_create(&toy_default_caches, name, size, align, flags,
+				ctor);
+}
+EXPORT_SYMBOL_GPL(toy_kmem_cache_create);
+
+/**
+ * toy_kmalloc() - allocate @size bytes from the default zone's size classes
+ * @size: bytes, 1..4 MiB
+ * @flags: __GFP_ZERO, or 0; toyalloc never sleeps
+ *
+ * Return: the memory, or NULL.
+ */
+void *toy_kmalloc(size_t size, gfp_t flags)
+{
+	return toy_kmalloc_alloc(&toy_default_kmalloc, size, flags);
+}
+EXPORT_SYMBOL_GPL(toy_kmalloc);
+
+/**
+ * toy_kfree() - free what toy_kmalloc() returned
+ * @ptr: the memory, or NULL
+ *
+ * Return: 0, or -EINVAL (and one error line) for a bad pointer.
+ */
+int toy_kfree(const void *ptr)
+{
+	return toy_kmalloc_free(&toy_default_kmalloc, ptr);
+}
+EXPORT_SYMBOL_GPL(toy_kfree);
+
+/**
+ * toy_ksize() - usable size of a toy_kmalloc() allocation
+ * @ptr: the memory
+ *
+ * Return: the bytes usable at @ptr, 0 for a pointer toyalloc did not give.
+ */
+size_t toy_ksize(const void *ptr)
+{
+	return toy_kmalloc_size(&toy_default_kmalloc, ptr);
+}
+EXPORT_SYMBOL_GPL(toy_ksize);
+
 static int __init toyalloc_init(void)
 {
 	int ret;
@@ -70,7 +132,11 @@ static int __init toyalloc_init(void)
 		pr_err("cannot take %d blocks of 4 MiB: %d\n", nr_blocks, ret);
 		return ret;
 	}
-	ret = toy_procfs_init(toy_default_zone);
+	toy_caches_init(&toy_default_caches, toy_default_zone);
+	ret = toy_kmalloc_init(&toy_default_kmalloc, &toy_default_caches);
+	if (ret)
+		goto fail_kmalloc;
+	ret = toy_procfs_init(toy_default_zone, &toy_default_caches);
 	if (ret)
 		goto fail_procfs;
 	ret = toy_control_init(toy_default_zone);
@@ -83,6 +149,8 @@ static int __init toyalloc_init(void)
 fail_control:
 	toy_procfs_exit();
 fail_procfs:
+	toy_kmalloc_exit(&toy_default_kmalloc);
+fail_kmalloc:
 	toy_zone_destroy(toy_default_zone);
 	return ret;
 }
@@ -91,6 +159,7 @@ static void __exit toyalloc_exit(void)
 {
 	toy_control_exit();
 	toy_procfs_exit();
+	toy_kmalloc_exit(&toy_default_kmalloc);
 	toy_zone_destroy(toy_default_zone);
 }
 

@@ -2,20 +2,35 @@
 /*
  * toyalloc /proc interface
  *
- * /proc/toybuddyinfo is byte for byte the format of the kernel's
- * /proc/buddyinfo (mm/vmstat.c frag_show_print()), one line per zone, so
- * tools written for that file read this one.  The files are created by
- * toy_procfs_init() over the module's zone and removed by toy_procfs_exit()
- * before the zone goes away.
+ * Byte for byte the formats of the kernel's files, so that tools written
+ * for those read these:
+ *
+ *	/proc/toybuddyinfo	/proc/buddyinfo (mm/vmstat.c frag_show_print()),
+ *				one line per zone; mode 0444
+ *	/proc/toyslabinfo	/proc/slabinfo version 2.1 (mm/slab_common.c),
+ *				one line per cache; mode 0644: anyone reads,
+ *				root retunes a cache by writing
+ *				"name limit batchcount sharedfactor", as
+ *				under the kernel's SLAB
+ *
+ * The files are created by toy_procfs_init() over the module's zone and
+ * caches and removed by toy_procfs_exit() before those go away.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include "buddy.h"
 #include "procfs.h"
+#include "slab.h"
+
+/* As mm/slab.c MAX_SLABINFO_WRITE: longer writes are refused. */
+#define TOY_SLABINFO_WRITE_MAX	128
+
+static struct toy_caches *toy_procfs_caches;
 
 static int toy_buddyinfo_show(struct seq_file *m, void *v)
 {
@@ -23,17 +38,85 @@ static int toy_buddyinfo_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static void *toy_slabinfo_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&toy_procfs_caches->mutex);
+	return seq_list_start(&toy_procfs_caches->list, *pos);
+}
+
+static void *toy_slabinfo_next(struct seq_file *m, void *p, loff_t *pos)
+{
+	return seq_list_next(p, &toy_procfs_caches->list, pos);
+}
+
+static void toy_slabinfo_stop(struct seq_file *m, void *p)
+{
+	mutex_unlock(&toy_procfs_caches->mutex);
+}
+
+static int toy_slabinfo_show(struct seq_file *m, void *p)
+{
+	if (p == toy_procfs_caches->list.next)
+		toy_slabinfo_header(m);
+	toy_cache_slabinfo_show(m, list_entry(p, struct toy_cache, list));
+	return 0;
+}
+
+static const struct seq_operations toy_slabinfo_ops = {
+	.start = toy_slabinfo_start,
+	.next = toy_slabinfo_next,
+	.stop = toy_slabinfo_stop,
+	.show = toy_slabinfo_show,
+};
+
+static int toy_slabinfo_open(struct inode *inode, struct file *file)
+{
+	return seq_open(file, &toy_slabinfo_ops);
+}
+
+static ssize_t toy_slabinfo_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	char line[TOY_SLABINFO_WRITE_MAX + 1];
+	int ret;
+
+	if (count > TOY_SLABINFO_WRITE_MAX) {
+		pr_err("slabinfo: write longer than %d bytes\n",
+		       TOY_SLABINFO_WRITE_MAX);
+		return -EINVAL;
+	}
+	if (copy_from_user(line, ubuf, count))
+		return -EFAULT;
+	line[count] = '\0';
+	ret = toy_caches_tune_line(toy_procfs_caches, line);
+	return ret ? ret : count;
+}
+
+static const struct proc_ops toy_slabinfo_proc_ops = {
+	.proc_open = toy_slabinfo_open,
+	.proc_read = seq_read,
+	.proc_write = toy_slabinfo_write,
+	.proc_lseek = seq_lseek,
+	.proc_release = seq_release,
+};
+
 /**
  * toy_procfs_init() - create the /proc files of the module
  * @zone: the zone /proc/toybuddyinfo describes
+ * @caches: the caches /proc/toyslabinfo lists
  *
  * Return: 0 or -ENOMEM.
  */
-int toy_procfs_init(struct toy_zone *zone)
+int toy_procfs_init(struct toy_zone *zone, struct toy_caches *caches)
 {
+	toy_procfs_caches = caches;
 	if (!proc_create_single_data("toybuddyinfo", 0444, NULL,
 				     toy_buddyinfo_show, zone))
 		return -ENOMEM;
+	if (!proc_create("toyslabinfo", 0644, NULL, &toy_slabinfo_proc_ops)) {
+		remove_proc_entry("toybuddyinfo", NULL);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -42,5 +125,6 @@ int toy_procfs_init(struct toy_zone *zone)
  */
 void toy_procfs_exit(void)
 {
+	remove_proc_entry("toyslabinfo", NULL);
 	remove_proc_entry("toybuddyinfo", NULL);
 }

@@ -14,7 +14,7 @@ status=0
 if [ "$what" = all ] || [ "$what" = checkpatch ]; then
 	tree=$("$top/scripts/kernel-tree.sh") || exit 1
 	cd "$top"
-	files=$(git ls-files '*.c' '*.h' 2>/dev/null || find module kunit -name '*.[ch]')
+	files=$(find module kunit -name '*.[ch]' | sort)
 	# shellcheck disable=SC2086
 	"$tree/scripts/checkpatch.pl" --no-tree --strict --quiet \
 		--ignore FILE_PATH_CHANGES -f $files || status=1

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * toyalloc kmalloc: byte-sized allocations without naming a cache
+ *
+ * Requests up to 8192 bytes go to the smallest size class that fits, one
+ * toy cache per class with the kernel's series of sizes: powers of two from
+ * 8 to 8192, plus 96 and 192, which cut the waste of requests just above 64
+ * and 128.  Larger requests are whole buddy blocks of the smallest order
+ * that holds them.  A free needs no size: the buddy zone finds the block
+ * holding the pointer in constant time, and a block that is a slab names
+ * its cache in its head page; any other block is a large allocation of the
+ * order the zone recorded.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/export.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include "buddy.h"
+#include "kmalloc.h"
+#include "slab.h"
+
+static const unsigned int toy_kmalloc_sizes[TOY_KMALLOC_CLASSES] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+/**
+ * toy_kmalloc_init() - create the toy-kmalloc-* caches
+ * @km: the size classes to set up
+ * @caches: the set the caches join
+ *
+ * Return: 0, or the error of the cache that could not be created, after
+ * destroying those that were.
+ */
+int toy_kmalloc_init(struct toy_kmalloc *km, struct toy_caches *caches)
+{
+	char name[TOY_CACHE_NAME_LEN];
+	unsigned int i;
+
+	km->caches = caches;
+	for (i = 0; i < TOY_KMALLOC_CLASSES; i++) {
+		snprintf(name, sizeof(name), "toy-kmalloc-%u", toy_kmalloc_sizes[i]);
+		km->class[i] = toy_cache_create(caches, name, toy_kmalloc_sizes[i],
+						0, 0, NULL);
+		if (IS_ERR(km->class[i])) {
+			int ret = PTR_ERR(km->class[i]);
+
+			km->class[i] = NULL;
+			toy_kmalloc_exit(km);
+			return ret;
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(toy_kmalloc_init);
+
+/**
+ * toy_kmalloc_exit() - destroy the size classes
+ * @km: the size classes
+ *
+ * A class that still has objects allocated is left in place (see
+ * toy_cache_destroy()).
+ */
+void toy_kmalloc_exit(struct toy_kmalloc *km)
+{
+	unsigned int i;
+
+	for (i = 0; i < TOY_KMALLOC_CLASSES; i++) {
+		if (km->class[i] && !toy_cache_destroy(km->class[i]))
+			km->class[i] = NULL;
+	}
+}
+EXPORT_SYMBOL_GPL(toy_kmalloc_exit);
+
+static struct toy_cache *toy_kmalloc_class(struct toy_kmalloc *km, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < TOY_KMALLOC_CLASSES; i++)
+		if (size <= toy_kmalloc_sizes[i])
+			return km->class[i];
+	return NULL;
+}
+
+/**
+ * toy_kmalloc_alloc() - allocate @size bytes
+ * @km: the size classes
+ * @size: bytes, 1 up to a whole order-10 block
+ * @flags: __GFP_ZERO zeroes the memory; toyalloc never sleeps, so no other
+ *	flag changes anything
+ *
+ * Return: memory aligned to at least 8 bytes (to the page for requests
+ * above 8192), or NULL for size 0, a size above 4 MiB, or no memory.
+ */
+void *toy_kmalloc_alloc(struct toy_kmalloc *km, size_t size, gfp_t flags)
+{
+	struct toy_cache *cache;
+	void *ptr;
+
+	if (!size || size > PAGE_SIZE << TOY_MAX_ORDER)
+		return NULL;
+	cache = toy_kmalloc_class(km, size);
+	ptr = cache ? toy_cache_alloc(cache) :
+		toy_zone_alloc(km->caches->zone, get_order(size));
+	if (ptr && (flags & __GFP_ZERO))
+		memset(ptr, 0, size);
+	return ptr;
+}
+EXPORT_SYMBOL_GPL(toy_kmalloc_alloc);
+
+/**
+ * toy_kmalloc_free() - free what toy_kmalloc_alloc() returned
+ * @km: the size classes
+ * @ptr: the memory, or NULL (nothing happens)
+ *
+ * Return: 0, or -EINVAL with one dmesg line when @ptr is not an allocation
+ * of @km.
+ */
+int toy_kmalloc_free(struct toy_kmalloc *km, const void *ptr)
+{
+	struct toy_zone *zone = km->caches->zone;
+	struct toy_page *head;
+
+	if (!ptr)
+		return 0;
+	head = toy_zone_block_head(zone, ptr);
+	if (head && head->slab.cache)
+		return toy_cache_free(head->slab.cache, (void *)ptr);
+	if (!head || toy_zone_page_address(zone, head) != ptr) {
+		pr_err_ratelimited("kfree of %p: not a toy_kmalloc allocation\n", ptr);
+		return -EINVAL;
+	}
+	return toy_zone_free(zone, (void *)ptr, toy_page_order(head));
+}
+EXPORT_SYMBOL_GPL(toy_kmalloc_free);
+
+/**
+ * toy_kmalloc_size() - usable size of an allocation
+ * @km: the size classes
+ * @ptr: what toy_kmalloc_alloc() returned
+ *
+ * Return: the size of its class, or of its whole block for large ones; 0
+ * when @ptr is not allocated from @km's zone.
+ */
+size_t toy_kmalloc_size(struct toy_kmalloc *km, const void *ptr)
+{
+	struct toy_page *head = toy_zone_block_head(km->caches->zone, ptr);
+
+	if (!head)
+		return 0;
+	if (head->slab.cache)
+		return head->slab.cache->object_size;
+	return PAGE_SIZE << toy_page_order(head);
+}
+EXPORT_SYMBOL_GPL(toy_kmalloc_size);

@@ -1,0 +1,1014 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * toyalloc slab caches
+ *
+ * How it works
+ * ============
+ *
+ * A cache hands out objects of one size.  It keeps them in slabs, each one
+ * buddy block of 2^order pages from the cache's zone, and remembers, for
+ * objects that are constructed once and reused, that they need not be
+ * constructed again (Bonwick, "The Slab Allocator", 1994).  The design is
+ * that of the kernel's SLAB allocator, which /proc/slabinfo version 2.1 was
+ * written for:
+ *
+ *   1. Slab layout.  A slab is
+ *
+ *	| colour | obj 0 | obj 1 | ... | obj num-1 | waste | free stack | bitmap |
+ *
+ *	Objects are @size apart, @size being the object size rounded up to the
+ *	alignment.  At the end of the slab, the management area holds the free
+ *	index stack (one u16 per object: the indices of the free objects, the
+ *	next one to hand out at position inuse) and the free-object bitmap (a
+ *	bit per object, set while the object is not held by a user).  The
+ *	index stack, not a pointer inside the free object, is what links free
+ *	objects: a constructed object stays exactly as its user left it, and a
+ *	write after free cannot redirect the allocator.
+ *
+ *   2. Slab order (the rule of the kernel's calculate_order()).  The
+ *	smallest order 0..TOY_SLAB_MAX_ORDER at which what is left over after
+ *	the objects and the management area is at most 1/8 of the slab; if
+ *	none, the order that wastes the smallest fraction.
+ *
+ *   3. Colouring.  The left-over bytes shift the first object of
+ *	successive slabs by 0, 1, 2, ... times colour_off (a cache line, or
+ *	the alignment if larger), so that objects at the same index of
+ *	different slabs do not all fall into the same hardware cache sets.
+ *
+ *   4. Finding an object's slab.  The slab is a buddy block, so
+ *	toy_zone_block_head() gives its head toy_page in constant time, and the
+ *	head page holds the cache, the colour offset and the count of objects
+ *	taken from the slab.  Nothing is searched.
+ *
+ *   5. Three lists per cache: full, partial and free slabs.  Refills take
+ *	from partial slabs first, then free ones, and grow the cache by one
+ *	slab only when both are empty.  When a slab becomes free while the
+ *	cache already holds more than free_limit free objects, the slab goes
+ *	back to the buddy zone; toy_cache_shrink() gives back all free slabs.
+ *
+ *   6. Per-CPU arrays (SLAB's array caches, Bonwick's magazines).  Each CPU
+ *	keeps up to @limit objects.  Allocation pops the most recently freed
+ *	object (cache-hot) and free pushes it, touching only the CPU's own
+ *	array.  An empty array is refilled with @batchcount objects, first
+ *	from the shared array, then from the slabs; a full array gives its
+ *	@batchcount oldest objects to the shared array, or back to their
+ *	slabs.  The shared array (@shared * @batchcount objects) lets objects
+ *	freed on one CPU be reused on another without going through the
+ *	slabs.  Objects in any array count as free in the bitmap.
+ *
+ *   7. Constructors run once per object, when its slab is created, before
+ *	any object of the slab can be handed out; never on allocation.
+ *
+ *   8. Checking frees.  A free must name an object start of a slab of this
+ *	cache whose bitmap bit is clear; anything else (a foreign pointer, an
+ *	object of another cache, a pointer inside an object, a double free) is
+ *	refused with one rate-limited line and changes nothing.
+ *
+ * Locking
+ * -------
+ * The lock order is: toy_array_cache.lock of a CPU, then toy_cache.lock,
+ * then the zone's lock.  The array lock is uncontended in the fast path: a
+ * CPU takes its own with interrupts off, and other CPUs only take it to
+ * drain, validate or retune.  toy_cache.lock protects the slab lists, their
+ * counters, the shared array and the tunables.  The bitmap is changed with
+ * atomic bit operations, outside the cache lock.  Slabs are given back to
+ * the zone after toy_cache.lock is dropped.  toy_caches.mutex serialises
+ * creation and destruction of caches.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/cache.h>
+#include <linux/export.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "buddy.h"
+#include "slab.h"
+
+#define TOY_SLAB_MAX_ORDER	5
+
+static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
+{
+	return toy_zone_page_address(cache->zone, head);
+}
+
+static u16 *toy_slab_free_stack(struct toy_cache *cache, struct toy_page *head)
+{
+	return toy_slab_base(cache, head) + cache->mgmt;
+}
+
+static unsigned long *toy_slab_bitmap(struct toy_cache *cache,
+				      struct toy_page *head)
+{
+	return toy_slab_base(cache, head) + cache->mgmt +
+		ALIGN(cache->num * sizeof(u16), sizeof(long));
+}
+
+static void *toy_slab_object(struct toy_cache *cache, struct toy_page *head,
+			     unsigned int idx)
+{
+	return toy_slab_base(cache, head) + head->slab.s_mem + idx * cache->size;
+}
+
+/* The slab of an object known to belong to @cache. */
+static struct toy_page *toy_obj_slab(struct toy_cache *cache, const void *obj)
+{
+	return toy_zone_block_head(cache->zone, obj);
+}
+
+static unsigned int toy_obj_index(struct toy_cache *cache,
+				  struct toy_page *head, const void *obj)
+{
+	return (obj - toy_slab_object(cache, head, 0)) / cache->size;
+}
+
+static size_t toy_mgmt_size(unsigned int num)
+{
+	return ALIGN(num * sizeof(u16), sizeof(long)) +
+		BITS_TO_LONGS(num) * sizeof(long);
+}
+
+/* Objects of @size that fit with their management area in @bytes. */
+static unsigned int toy_objects_in(size_t bytes, unsigned int size)
+{
+	unsigned int num = bytes / size;
+
+	while (num && num * size + toy_mgmt_size(num) > bytes)
+		num--;
+	return min_t(unsigned int, num, U16_MAX);
+}
+
+static size_t toy_left_over(unsigned int order, unsigned int size)
+{
+	size_t bytes = PAGE_SIZE << order;
+	unsigned int num = toy_objects_in(bytes, size);
+
+	return num ? bytes - num * size - toy_mgmt_size(num) : bytes;
+}
+
+/* Section 2 of the design: the smallest order wasting at most 1/8. */
+static unsigned int toy_slab_order(unsigned int size)
+{
+	unsigned int order, best = TOY_SLAB_MAX_ORDER;
+
+	for (order = 0; order <= TOY_SLAB_MAX_ORDER; order++) {
+		if (!toy_objects_in(PAGE_SIZE << order, size))
+			continue;
+		if (toy_left_over(order, size) * 8 <= PAGE_SIZE << order)
+			return order;
+		if (toy_left_over(order, size) << (best - order) <
+		    toy_left_over(best, size))
+			best = order;
+	}
+	return best;
+}
+
+/* The kernel's calculate_alignment(): cache lines, unless objects are small. */
+static unsigned int toy_alignment(unsigned long flags, unsigned int align,
+				  unsigned int size)
+{
+	unsigned int ralign;
+
+	if (flags & TOY_SLAB_HWCACHE_ALIGN) {
+		ralign = cache_line_size();
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	return max_t(unsigned int, align, sizeof(void *));
+}
+
+/* SLAB's enable_cpucache() defaults. */
+static void toy_default_tunables(struct toy_cache *cache)
+{
+	unsigned int limit;
+
+	if (cache->size > PAGE_SIZE)
+		limit = 8;
+	else if (cache->size > 1024)
+		limit = 24;
+	else if (cache->size > 256)
+		limit = 54;
+	else
+		limit = 120;
+	cache->limit = limit;
+	cache->batchcount = (limit + 1) / 2;
+	cache->shared = cache->size <= PAGE_SIZE && num_possible_cpus() > 1 ? 8 : 0;
+}
+
+static unsigned long toy_free_limit(struct toy_cache *cache)
+{
+	return (1 + num_online_cpus()) * (unsigned long)cache->batchcount +
+		cache->num;
+}
+
+/* Slab growth: one new slab, constructed, then put on the free list. */
+static int toy_cache_grow(struct toy_cache *cache)
+{
+	struct toy_page *head;
+	unsigned long flags;
+	unsigned int i, colour;
+	void *base;
+	u16 *stack;
+
+	base = toy_zone_alloc(cache->zone, cache->order);
+	if (!base)
+		return -ENOMEM;
+	head = toy_zone_block_head(cache->zone, base);
+
+	spin_lock_irqsave(&cache->lock, flags);
+	colour = cache->colour_next;
+	if (++cache->colour_next >= cache->colours)
+		cache->colour_next = 0;
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	head->slab.s_mem = colour * cache->colour_off;
+	head->slab.inuse = 0;
+	stack = toy_slab_free_stack(cache, head);
+	for (i = 0; i < cache->num; i++)
+		stack[i] = i;
+	bitmap_fill(toy_slab_bitmap(cache, head), cache->num);
+	if (cache->ctor)
+		for (i = 0; i < cache->num; i++)
+			cache->ctor(toy_slab_object(cache, head, i));
+
+	spin_lock_irqsave(&cache->lock, flags);
+	head->slab.cache = cache;
+	list_add(&head->lru, &cache->slabs_free);
+	cache->nr_slabs++;
+	cache->free_objects += cache->num;
+	spin_unlock_irqrestore(&cache->lock, flags);
+	return 0;
+}
+
+/* Take one free object from the slabs; cache->lock held. */
+static void *toy_slab_take(struct toy_cache *cache)
+{
+	struct toy_page *head;
+	void *obj;
+
+	head = list_first_entry_or_null(&cache->slabs_partial, struct toy_page, lru);
+	if (!head)
+		head = list_first_entry_or_null(&cache->slabs_free, struct toy_page, lru);
+	if (!head)
+		return NULL;
+
+	obj = toy_slab_object(cache, head,
+			      toy_slab_free_stack(cache, head)[head->slab.inuse++]);
+	cache->free_objects--;
+	if (head->slab.inuse == cache->num)
+		list_move(&head->lru, &cache->slabs_full);
+	else if (head->slab.inuse == 1)
+		list_move(&head->lru, &cache->slabs_partial);
+	return obj;
+}
+
+/*
+ * Give one free object back to its slab; cache->lock held.  A slab that
+ * becomes free while the cache has enough free objects moves to @release,
+ * to be given back to the zone once the lock is dropped.
+ */
+static void toy_slab_put(struct toy_cache *cache, void *obj,
+			 struct list_head *release)
+{
+	struct toy_page *head = toy_obj_slab(cache, obj);
+
+	toy_slab_free_stack(cache, head)[--head->slab.inuse] =
+		toy_obj_index(cache, head, obj);
+	cache->free_objects++;
+	if (head->slab.inuse == 0) {
+		if (cache->free_objects > toy_free_limit(cache)) {
+			list_move(&head->lru, release);
+			cache->nr_slabs--;
+			cache->free_objects -= cache->num;
+		} else {
+			list_move(&head->lru, &cache->slabs_free);
+		}
+	} else if (head->slab.inuse == cache->num - 1) {
+		list_move(&head->lru, &cache->slabs_partial);
+	}
+}
+
+/* Give the slabs on @release back to the zone; returns how many. */
+static unsigned long toy_slabs_release(struct toy_cache *cache,
+				       struct list_head *release)
+{
+	struct toy_page *head, *next;
+	unsigned long released = 0;
+
+	list_for_each_entry_safe(head, next, release, lru) {
+		list_del_init(&head->lru);
+		head->slab.cache = NULL;
+		toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
+		released++;
+	}
+	return released;
+}
+
+/* Refill an empty CPU array; its lock held.  Returns objects moved. */
+static unsigned int toy_cache_refill(struct toy_cache *cache,
+				     struct toy_array_cache *ac)
+{
+	struct toy_shared_array *shared;
+	unsigned int want, n = 0;
+	void *obj;
+
+	spin_lock(&cache->lock);
+	want = min(cache->batchcount, TOY_AC_MAX_LIMIT - ac->avail);
+	shared = cache->shared_array;
+	while (shared && shared->avail && n < want) {
+		ac->entry[ac->avail++] = shared->entry[--shared->avail];
+		n++;
+	}
+	while (n < want && (obj = toy_slab_take(cache))) {
+		ac->entry[ac->avail++] = obj;
+		n++;
+	}
+	spin_unlock(&cache->lock);
+	return n;
+}
+
+/*
+ * Move the @count oldest objects of a CPU array to the shared array, or
+ * back to their slabs; the array's lock held.
+ */
+static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
+			    unsigned int count, struct list_head *release)
+{
+	struct toy_shared_array *shared;
+	unsigned int i = 0;
+
+	spin_lock(&cache->lock);
+	shared = cache->shared_array;
+	while (shared && shared->avail < shared->limit && i < count)
+		shared->entry[shared->avail++] = ac->entry[i++];
+	while (i < count)
+		toy_slab_put(cache, ac->entry[i++], release);
+	spin_unlock(&cache->lock);
+	ac->avail -= count;
+	memmove(ac->entry, ac->entry + count, ac->avail * sizeof(void *));
+}
+
+/**
+ * toy_cache_alloc() - allocate an object
+ * @cache: the cache
+ *
+ * Takes the most recently freed object of this CPU's array; grows the cache
+ * by a slab when the array, the shared array and every slab are empty.
+ * Never sleeps.
+ *
+ * Return: a constructed object aligned to the cache's alignment, or NULL
+ * when the zone has no block left for a new slab.
+ */
+void *toy_cache_alloc(struct toy_cache *cache)
+{
+	struct toy_array_cache *ac;
+	struct toy_page *head;
+	unsigned long flags;
+	void *obj;
+
+	for (;;) {
+		local_irq_save(flags);
+		ac = this_cpu_ptr(cache->cpu_cache);
+		spin_lock(&ac->lock);
+		if (ac->avail || toy_cache_refill(cache, ac)) {
+			obj = ac->entry[--ac->avail];
+			spin_unlock(&ac->lock);
+			local_irq_restore(flags);
+			head = toy_obj_slab(cache, obj);
+			clear_bit(toy_obj_index(cache, head, obj),
+				  toy_slab_bitmap(cache, head));
+			return obj;
+		}
+		spin_unlock(&ac->lock);
+		local_irq_restore(flags);
+		if (toy_cache_grow(cache))
+			return NULL;
+	}
+}
+EXPORT_SYMBOL_GPL(toy_cache_alloc);
+
+/* Why @obj cannot be freed to @cache, or NULL when it can. */
+static const char *toy_bad_object_reason(struct toy_cache *cache, const void *obj)
+{
+	struct toy_page *head = toy_zone_block_head(cache->zone, obj);
+	long offset;
+
+	if (!head || !head->slab.cache)
+		return "not an object of any cache";
+	if (head->slab.cache != cache)
+		return "object of another cache";
+	offset = obj - toy_slab_object(cache, head, 0);
+	if (offset < 0 || offset % cache->size ||
+	    offset / cache->size >= cache->num)
+		return "not the start of an object";
+	if (test_and_set_bit(offset / cache->size, toy_slab_bitmap(cache, head)))
+		return "double free";
+	return NULL;
+}
+
+/**
+ * toy_cache_free() - give an object back to its cache
+ * @cache: the cache it was allocated from
+ * @obj: the object, in its constructed state if the cache has a constructor
+ *
+ * Pushes the object on this CPU's array; a full array first gives its
+ * batchcount oldest objects to the shared array or to their slabs.  A free
+ * of anything but an allocated object of @cache is refused with one
+ * rate-limited line and changes nothing.  Never sleeps.
+ *
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int toy_cache_free(struct toy_cache *cache, void *obj)
+{
+	struct toy_array_cache *ac;
+	const char *reason;
+	unsigned long flags;
+	LIST_HEAD(release);
+
+	reason = toy_bad_object_reason(cache, obj);
+	if (reason) {
+		pr_err_ratelimited("cache %s: bad free of %p: %s\n",
+				   cache->name, obj, reason);
+		return -EINVAL;
+	}
+
+	local_irq_save(flags);
+	ac = this_cpu_ptr(cache->cpu_cache);
+	spin_lock(&ac->lock);
+	if (ac->avail >= READ_ONCE(cache->limit))
+		toy_cache_flush(cache, ac,
+				min(READ_ONCE(cache->batchcount), ac->avail),
+				&release);
+	ac->entry[ac->avail++] = obj;
+	spin_unlock(&ac->lock);
+	local_irq_restore(flags);
+	toy_slabs_release(cache, &release);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(toy_cache_free);
+
+/**
+ * toy_cache_of() - the cache an object was allocated from
+ * @zone: the zone of the caches
+ * @obj: any address
+ *
+ * Return: the cache whose slab holds @obj, or NULL when @obj is not in a
+ * slab of @zone.
+ */
+struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj)
+{
+	struct toy_page *head = toy_zone_block_head(zone, obj);
+
+	return head ? head->slab.cache : NULL;
+}
+EXPORT_SYMBOL_GPL(toy_cache_of);
+
+/* Empty every CPU array and the shared array into the slabs. */
+static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
+{
+	struct toy_shared_array *shared;
+	struct toy_array_cache *ac;
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		ac = per_cpu_ptr(cache->cpu_cache, cpu);
+		spin_lock_irqsave(&ac->lock, flags);
+		toy_cache_flush(cache, ac, ac->avail, release);
+		spin_unlock_irqrestore(&ac->lock, flags);
+	}
+	spin_lock_irqsave(&cache->lock, flags);
+	shared = cache->shared_array;
+	while (shared && shared->avail)
+		toy_slab_put(cache, shared->entry[--shared->avail], release);
+	spin_unlock_irqrestore(&cache->lock, flags);
+}
+
+/**
+ * toy_cache_shrink() - give every free slab back to the zone
+ * @cache: the cache
+ *
+ * Drains the per-CPU and shared arrays into the slabs first, so that every
+ * slab with no object held by a user is given back.
+ *
+ * Return: the number of slabs given back.
+ */
+unsigned long toy_cache_shrink(struct toy_cache *cache)
+{
+	unsigned long flags, nr_free = 0;
+	struct toy_page *head;
+	LIST_HEAD(release);
+
+	toy_cache_drain(cache, &release);
+	spin_lock_irqsave(&cache->lock, flags);
+	list_for_each_entry(head, &cache->slabs_free, lru)
+		nr_free++;
+	list_splice_init(&cache->slabs_free, &release);
+	cache->nr_slabs -= nr_free;
+	cache->free_objects -= nr_free * cache->num;
+	spin_unlock_irqrestore(&cache->lock, flags);
+	return toy_slabs_release(cache, &release);
+}
+EXPORT_SYMBOL_GPL(toy_cache_shrink);
+
+static struct toy_shared_array *
+toy_shared_array_alloc(unsigned int shared, unsigned int batchcount)
+{
+	struct toy_shared_array *array;
+
+	if (!shared)
+		return NULL;
+	array = kzalloc(struct_size(array, entry, shared * batchcount), GFP_KERNEL);
+	if (array)
+		array->limit = shared * batchcount;
+	return array;
+}
+
+/**
+ * toy_cache_tune() - set a cache's per-CPU tunables, as slabinfo writes do
+ * @cache: the cache
+ * @limit: objects a CPU array may hold, 1..TOY_AC_MAX_LIMIT
+ * @batchcount: objects moved at once, 1..@limit
+ * @shared: sharedfactor, 0..TOY_MAX_SHARED
+ *
+ * Drains every array first, so no array ever holds more than its limit.
+ * May sleep.
+ *
+ * Return: 0, -EINVAL for values out of range, or -ENOMEM.
+ */
+int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
+		   unsigned int batchcount, unsigned int shared)
+{
+	struct toy_shared_array *array, *old;
+	unsigned long flags;
+	LIST_HEAD(release);
+
+	if (!limit || limit > TOY_AC_MAX_LIMIT || !batchcount ||
+	    batchcount > limit || shared > TOY_MAX_SHARED) {
+		pr_err("cache %s: tunables %u %u %u out of range (limit 1..%d, batchcount 1..limit, shared 0..%d)\n",
+		       cache->name, limit, batchcount, shared,
+		       TOY_AC_MAX_LIMIT, TOY_MAX_SHARED);
+		return -EINVAL;
+	}
+	array = toy_shared_array_alloc(shared, batchcount);
+	if (shared && !array)
+		return -ENOMEM;
+
+	toy_cache_drain(cache, &release);
+	spin_lock_irqsave(&cache->lock, flags);
+	old = cache->shared_array;
+	while (old && old->avail)
+		toy_slab_put(cache, old->entry[--old->avail], &release);
+	WRITE_ONCE(cache->limit, limit);
+	WRITE_ONCE(cache->batchcount, batchcount);
+	cache->shared = shared;
+	cache->shared_array = array;
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	kfree(old);
+	toy_slabs_release(cache, &release);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(toy_cache_tune);
+
+/* Objects held by users: in slabs and not free, minus those in arrays. */
+static unsigned long toy_cache_active_objects(struct toy_cache *cache)
+{
+	unsigned long cached = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		/* A count to read, not to act on: other CPUs change it. */
+		cached += data_race(per_cpu_ptr(cache->cpu_cache, cpu)->avail);
+	}
+	if (cache->shared_array)
+		cached += cache->shared_array->avail;
+	return cache->nr_slabs * cache->num - cache->free_objects - cached;
+}
+
+static struct toy_cache *toy_cache_find(struct toy_caches *caches,
+					const char *name)
+{
+	struct toy_cache *cache;
+
+	list_for_each_entry(cache, &caches->list, list)
+		if (!strcmp(cache->name, name))
+			return cache;
+	return NULL;
+}
+
+static int toy_cache_check_args(struct toy_caches *caches, const char *name,
+				unsigned int size, unsigned int align,
+				unsigned long flags)
+{
+	if (!name || !*name || strlen(name) >= TOY_CACHE_NAME_LEN || strchr(name, ' '))
+		pr_err("cache name must be 1..%d characters, no spaces\n",
+		       TOY_CACHE_NAME_LEN - 1);
+	else if (!size || size > TOY_CACHE_MAX_SIZE)
+		pr_err("cache %s: object size %u out of range 1..%lu\n", name,
+		       size, TOY_CACHE_MAX_SIZE);
+	else if (align && (!is_power_of_2(align) || align > PAGE_SIZE))
+		pr_err("cache %s: alignment %u is not a power of 2 up to %lu\n",
+		       name, align, PAGE_SIZE);
+	else if (flags & ~TOY_SLAB_FLAGS_MASK)
+		pr_err("cache %s: unknown flags %#lx\n", name, flags);
+	else if (toy_cache_find(caches, name))
+		pr_err("cache %s already exists\n", name);
+	else
+		return 0;
+	return -EINVAL;
+}
+
+static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
+			     unsigned int align, unsigned long flags)
+{
+	cache->object_size = size;
+	cache->align = toy_alignment(flags, align, size);
+	cache->size = ALIGN(size, cache->align);
+	cache->order = toy_slab_order(cache->size);
+	cache->num = toy_objects_in(PAGE_SIZE << cache->order, cache->size);
+	cache->mgmt = (PAGE_SIZE << cache->order) - toy_mgmt_size(cache->num);
+	cache->colour_off = max_t(unsigned int, cache->align, cache_line_size());
+	cache->colours = toy_left_over(cache->order, cache->size) /
+		cache->colour_off + 1;
+}
+
+static void toy_cache_free_struct(struct toy_cache *cache)
+{
+	free_percpu(cache->cpu_cache);
+	kfree(cache->shared_array);
+	kfree(cache);
+}
+
+/**
+ * toy_cache_create() - create a named cache of objects
+ * @caches: the set the cache joins; its slabs come from the set's zone
+ * @name: unique in @caches, up to 31 characters, no spaces
+ * @size: object size, 1..TOY_CACHE_MAX_SIZE bytes
+ * @align: 0, or a power of 2 up to PAGE_SIZE the objects are aligned to
+ * @flags: 0 or TOY_SLAB_HWCACHE_ALIGN
+ * @ctor: NULL, or the constructor each object gets once, when its slab is
+ *	created
+ *
+ * May sleep.  The tunables start at the kernel SLAB's defaults for the size.
+ *
+ * Return: the cache, ERR_PTR(-EINVAL) with one dmesg line for bad
+ * arguments or a name in use, or ERR_PTR(-ENOMEM).
+ */
+struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
+				   unsigned int size, unsigned int align,
+				   unsigned long flags, void (*ctor)(void *))
+{
+	struct toy_cache *cache;
+	int cpu, ret;
+
+	mutex_lock(&caches->mutex);
+	ret = toy_cache_check_args(caches, name, size, align, flags);
+	if (ret)
+		goto unlock;
+	ret = -ENOMEM;
+	cache = kzalloc(sizeof(*cache), GFP_KERNEL);
+	if (!cache)
+		goto unlock;
+	cache->cpu_cache = alloc_percpu(struct toy_array_cache);
+	if (!cache->cpu_cache)
+		goto free;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(cache->cpu_cache, cpu)->lock);
+
+	strscpy(cache->name, name, sizeof(cache->name));
+	cache->caches = caches;
+	cache->zone = caches->zone;
+	cache->ctor = ctor;
+	toy_cache_layout(cache, size, align, flags);
+	toy_default_tunables(cache);
+	cache->shared_array = toy_shared_array_alloc(cache->shared,
+						     cache->batchcount);
+	if (cache->shared && !cache->shared_array)
+		goto free;
+	spin_lock_init(&cache->lock);
+	INIT_LIST_HEAD(&cache->slabs_full);
+	INIT_LIST_HEAD(&cache->slabs_partial);
+	INIT_LIST_HEAD(&cache->slabs_free);
+	list_add_tail(&cache->list, &caches->list);
+	mutex_unlock(&caches->mutex);
+	return cache;
+
+free:
+	toy_cache_free_struct(cache);
+unlock:
+	mutex_unlock(&caches->mutex);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(toy_cache_create);
+
+/**
+ * toy_cache_destroy() - destroy a cache that holds no live object
+ * @cache: the cache
+ *
+ * Gives every slab back to the zone.  A cache with objects still allocated
+ * is not destroyed: it stays as it was, fully usable, and one line names
+ * the number of live objects.  May sleep.
+ *
+ * Return: 0, or -EBUSY.
+ */
+int toy_cache_destroy(struct toy_cache *cache)
+{
+	struct toy_caches *caches = cache->caches;
+	unsigned long live;
+
+	mutex_lock(&caches->mutex);
+	toy_cache_shrink(cache);
+	live = cache->nr_slabs * cache->num - cache->free_objects;
+	if (live) {
+		mutex_unlock(&caches->mutex);
+		pr_err("cache %s: not destroyed: %lu objects still allocated\n",
+		       cache->name, live);
+		return -EBUSY;
+	}
+	list_del(&cache->list);
+	mutex_unlock(&caches->mutex);
+	toy_cache_free_struct(cache);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(toy_cache_destroy);
+
+/**
+ * toy_caches_init() - start an empty set of caches over a zone
+ * @caches: the set
+ * @zone: the zone its caches take slabs from
+ */
+void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone)
+{
+	caches->zone = zone;
+	mutex_init(&caches->mutex);
+	INIT_LIST_HEAD(&caches->list);
+}
+EXPORT_SYMBOL_GPL(toy_caches_init);
+
+/* Validation: objects held by the arrays, sorted by address. */
+struct toy_cached_objects {
+	unsigned int nr;
+	void **obj;
+};
+
+static int toy_cmp_ptr(const void *a, const void *b)
+{
+	const unsigned long x = *(const unsigned long *)a;
+	const unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int toy_snapshot_arrays(struct toy_cache *cache,
+			       struct toy_cached_objects *cached)
+{
+	unsigned int max = num_possible_cpus() * TOY_AC_MAX_LIMIT +
+		TOY_MAX_SHARED * TOY_AC_MAX_LIMIT;
+	struct toy_array_cache *ac;
+	unsigned long flags;
+	int cpu;
+
+	cached->nr = 0;
+	cached->obj = kvmalloc_array(max, sizeof(void *), GFP_KERNEL);
+	if (!cached->obj)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		ac = per_cpu_ptr(cache->cpu_cache, cpu);
+		spin_lock_irqsave(&ac->lock, flags);
+		memcpy(cached->obj + cached->nr, ac->entry, ac->avail * sizeof(void *));
+		cached->nr += ac->avail;
+		spin_unlock_irqrestore(&ac->lock, flags);
+	}
+	spin_lock_irqsave(&cache->lock, flags);
+	if (cache->shared_array) {
+		memcpy(cached->obj + cached->nr, cache->shared_array->entry,
+		       cache->shared_array->avail * sizeof(void *));
+		cached->nr += cache->shared_array->avail;
+	}
+	spin_unlock_irqrestore(&cache->lock, flags);
+	sort(cached->obj, cached->nr, sizeof(void *), toy_cmp_ptr, NULL);
+	return 0;
+}
+
+static int toy_cache_bad(struct toy_cache *cache, const char *what, long value)
+{
+	pr_err("cache %s: invalid: %s (%ld)\n", cache->name, what, value);
+	return -EUCLEAN;
+}
+
+/*
+ * Check one slab: its free stack names distinct objects, the cached objects
+ * that lie in it are neither free in it nor listed twice, and exactly those
+ * two groups have their bitmap bit set.  @seen is scratch for cache->num
+ * bits.  Returns how many cached objects lie in the slab, or -EUCLEAN.
+ */
+static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
+			      const struct toy_cached_objects *cached,
+			      unsigned long *seen)
+{
+	void *start = toy_slab_object(cache, head, 0);
+	void *end = start + cache->num * cache->size;
+	u16 *stack = toy_slab_free_stack(cache, head);
+	unsigned int i, idx, lo = 0, hi = cached->nr, in_slab = 0;
+
+	if (head->slab.cache != cache || head->slab.inuse > cache->num)
+		return toy_cache_bad(cache, "slab header", head->slab.inuse);
+	bitmap_zero(seen, cache->num);
+	for (i = head->slab.inuse; i < cache->num; i++) {
+		if (stack[i] >= cache->num || __test_and_set_bit(stack[i], seen))
+			return toy_cache_bad(cache, "free stack entry", stack[i]);
+	}
+	while (lo < hi) {	/* first cached object at or after start */
+		i = lo + (hi - lo) / 2;
+		if (cached->obj[i] < start)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	for (i = lo; i < cached->nr && cached->obj[i] < end; i++, in_slab++) {
+		if ((cached->obj[i] - start) % cache->size)
+			return toy_cache_bad(cache, "cached pointer inside an object", i);
+		idx = (cached->obj[i] - start) / cache->size;
+		if (__test_and_set_bit(idx, seen))
+			return toy_cache_bad(cache, "object both cached and free, or cached twice",
+					     idx);
+	}
+	if (!bitmap_equal(seen, toy_slab_bitmap(cache, head), cache->num))
+		return toy_cache_bad(cache, "bitmap differs from the free and cached objects",
+				     toy_slab_object(cache, head, 0) - toy_slab_base(cache, head));
+	return in_slab;
+}
+
+static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
+			     unsigned int min_inuse, unsigned int max_inuse,
+			     const struct toy_cached_objects *cached,
+			     unsigned long *seen, unsigned long *totals)
+{
+	struct toy_page *head;
+	long in_slab;
+
+	list_for_each_entry(head, list, lru) {
+		if (head->slab.inuse < min_inuse || head->slab.inuse > max_inuse)
+			return toy_cache_bad(cache, "slab on the wrong list",
+					     head->slab.inuse);
+		in_slab = toy_validate_slab(cache, head, cached, seen);
+		if (in_slab < 0)
+			return in_slab;
+		totals[0]++;
+		totals[1] += cache->num - head->slab.inuse;
+		totals[2] += in_slab;
+	}
+	return 0;
+}
+
+/**
+ * toy_cache_validate() - prove that every object is in exactly one place
+ * @cache: the cache, kept quiet by the caller while this runs
+ *
+ * Every object of every slab is exactly one of: free in its slab (on the
+ * free stack), held in a per-CPU or the shared array, or allocated; the
+ * free-object bitmap is set for exactly the first two; every array entry is
+ * an object start of a slab of this cache; each slab is on the list its
+ * count of taken objects calls for; and the slab and free object counters
+ * equal what the lists hold.  The first violation is printed.  May sleep.
+ *
+ * Return: 0 when all holds, -EUCLEAN otherwise, or -ENOMEM.
+ */
+int toy_cache_validate(struct toy_cache *cache)
+{
+	unsigned long totals[3] = { 0 };	/* slabs, free in slabs, cached */
+	struct toy_cached_objects cached;
+	unsigned long *seen, flags;
+	int ret;
+
+	ret = toy_snapshot_arrays(cache, &cached);
+	if (ret)
+		return ret;
+	seen = bitmap_alloc(cache->num, GFP_KERNEL);
+	if (!seen) {
+		kvfree(cached.obj);
+		return -ENOMEM;
+	}
+
+	spin_lock_irqsave(&cache->lock, flags);
+	ret = toy_validate_list(cache, &cache->slabs_full, cache->num, cache->num,
+				&cached, seen, totals);
+	if (!ret)
+		ret = toy_validate_list(cache, &cache->slabs_partial, 1,
+					cache->num - 1, &cached, seen, totals);
+	if (!ret)
+		ret = toy_validate_list(cache, &cache->slabs_free, 0, 0, &cached,
+					seen, totals);
+	if (!ret && totals[0] != cache->nr_slabs)
+		ret = toy_cache_bad(cache, "slab counter", cache->nr_slabs);
+	if (!ret && totals[1] != cache->free_objects)
+		ret = toy_cache_bad(cache, "free object counter", cache->free_objects);
+	if (!ret && totals[2] != cached.nr)
+		ret = toy_cache_bad(cache, "array entries outside the slabs",
+				    cached.nr - totals[2]);
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	bitmap_free(seen);
+	kvfree(cached.obj);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(toy_cache_validate);
+
+/**
+ * toy_slabinfo_header() - the /proc/slabinfo version 2.1 header
+ * @m: the seq_file
+ *
+ * As mm/slab_common.c print_slabinfo_header() prints it.
+ */
+void toy_slabinfo_header(struct seq_file *m)
+{
+	seq_puts(m, "slabinfo - version: 2.1\n");
+	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>");
+	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
+	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>");
+	seq_putc(m, '\n');
+}
+EXPORT_SYMBOL_GPL(toy_slabinfo_header);
+
+/**
+ * toy_cache_slabinfo_show() - one cache as a /proc/slabinfo line
+ * @m: the seq_file
+ * @cache: the cache
+ *
+ * The format of mm/slab_common.c cache_show().  active_objs counts objects
+ * held by users (not those waiting in the arrays); active_slabs counts
+ * slabs with at least one object taken.
+ */
+void toy_cache_slabinfo_show(struct seq_file *m, struct toy_cache *cache)
+{
+	unsigned long flags, active_objs, num_objs, active_slabs, nr_slabs;
+	unsigned int limit, batchcount, shared, shared_avail;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	active_objs = toy_cache_active_objects(cache);
+	num_objs = cache->nr_slabs * cache->num;
+	nr_slabs = cache->nr_slabs;
+	active_slabs = nr_slabs - list_count_nodes(&cache->slabs_free);
+	limit = cache->limit;
+	batchcount = cache->batchcount;
+	shared = cache->shared;
+	shared_avail = cache->shared_array ? cache->shared_array->avail : 0;
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4d",
+		   cache->name, active_objs, num_objs, cache->size, cache->num,
+		   1 << cache->order);
+	seq_printf(m, " : tunables %4u %4u %4u", limit, batchcount, shared);
+	seq_printf(m, " : slabdata %6lu %6lu %6u", active_slabs, nr_slabs,
+		   shared_avail);
+	seq_putc(m, '\n');
+}
+EXPORT_SYMBOL_GPL(toy_cache_slabinfo_show);
+
+/**
+ * toy_caches_tune_line() - apply a slabinfo write "name limit batchcount shared"
+ * @caches: the set the named cache is in
+ * @line: the line, NUL-terminated; modified in place
+ *
+ * Return: 0, -EINVAL for a malformed line or values out of range, -ENOENT
+ * for an unknown cache, or -ENOMEM.
+ */
+int toy_caches_tune_line(struct toy_caches *caches, char *line)
+{
+	unsigned int values[3], n = 0;
+	char *name, *word, *rest = strim(line);
+	struct toy_cache *cache;
+	int ret;
+
+	name = strsep(&rest, " \t");
+	while ((word = strsep(&rest, " \t"))) {
+		if (!*word)
+			continue;
+		if (n == ARRAY_SIZE(values) || kstrtouint(word, 10, &values[n]))
+			goto malformed;
+		n++;
+	}
+	if (!name || !*name || n != ARRAY_SIZE(values))
+		goto malformed;
+
+	mutex_lock(&caches->mutex);
+	cache = toy_cache_find(caches, name);
+	ret = cache ? toy_cache_tune(cache, values[0], values[1], values[2]) : -ENOENT;
+	mutex_unlock(&caches->mutex);
+	if (ret == -ENOENT)
+		pr_err("slabinfo: no cache named %s\n", name);
+	return ret;
+
+malformed:
+	pr_err("slabinfo: expected \"name limit batchcount sharedfactor\"\n");
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(toy_caches_tune_line);

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * toyalloc slab caches: objects on top of the buddy zone.  See slab.c for
+ * the design.
+ */
+#ifndef _TOYALLOC_SLAB_H
+#define _TOYALLOC_SLAB_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct seq_file;
+struct toy_zone;
+
+#define TOY_CACHE_NAME_LEN	32
+/* Objects up to 32 KiB; larger requests are whole buddy blocks. */
+#define TOY_CACHE_MAX_SIZE	(PAGE_SIZE << 3)
+/* Capacity of a per-CPU array: the largest accepted limit. */
+#define TOY_AC_MAX_LIMIT	256
+/* Largest accepted sharedfactor. */
+#define TOY_MAX_SHARED		8
+
+/* Flags of toy_cache_create(). */
+#define TOY_SLAB_HWCACHE_ALIGN	BIT(0)	/* align objects to cache lines */
+#define TOY_SLAB_FLAGS_MASK	TOY_SLAB_HWCACHE_ALIGN
+
+/**
+ * struct toy_array_cache - objects kept for one CPU (SLAB's array_cache)
+ * @lock: taken by its CPU on every allocation and free, so it is uncontended
+ *	but for drain, shrink, validation and retuning from another CPU
+ * @avail: number of objects in @entry, the most recently freed last
+ * @entry: the objects
+ */
+struct toy_array_cache {
+	spinlock_t lock;	/* see @lock above */
+	unsigned int avail;
+	void *entry[TOY_AC_MAX_LIMIT];
+};
+
+/**
+ * struct toy_shared_array - objects shared by all CPUs of a cache
+ * @avail: number of objects in @entry
+ * @limit: capacity, sharedfactor * batchcount
+ * @entry: the objects
+ */
+struct toy_shared_array {
+	unsigned int avail;
+	unsigned int limit;
+	void *entry[];
+};
+
+/**
+ * struct toy_caches - the caches built on one zone
+ * @zone: where every cache of the set takes its slabs
+ * @mutex: protects @list; names are unique within the set
+ * @list: the caches, in creation order
+ */
+struct toy_caches {
+	struct toy_zone *zone;
+	struct mutex mutex;	/* see @mutex above */
+	struct list_head list;
+};
+
+/**
+ * struct toy_cache - a named cache of equally sized objects
+ * @name: shown in /proc/toyslabinfo
+ * @caches: the set the cache belongs to
+ * @zone: the zone its slabs come from
+ * @object_size: the size asked for
+ * @size: distance between objects: @object_size rounded up to @align
+ * @align: alignment of every object
+ * @order: every slab is one buddy block of this order
+ * @num: objects per slab
+ * @mgmt: offset in a slab of its management area (free index stack, then
+ *	the free-object bitmap)
+ * @colours: number of distinct colour offsets
+ * @colour_off: distance between two colour offsets
+ * @ctor: constructor, run once per object when its slab is created
+ * @cpu_cache: the per-CPU arrays
+ * @lock: protects everything below it
+ * @limit: per-CPU array limit (tunable)
+ * @batchcount: objects moved at once between a CPU array and the lists
+ * @shared: sharedfactor: the shared array holds @shared * @batchcount
+ * @shared_array: objects shared by the CPUs, NULL when @shared is 0
+ * @colour_next: colour of the next slab
+ * @slabs_full: slabs with every object allocated (or cached)
+ * @slabs_partial: slabs with some objects free
+ * @slabs_free: slabs with no object allocated
+ * @nr_slabs: slabs on the three lists
+ * @free_objects: objects free in slabs (not counting the arrays)
+ * @list: link in the cache set
+ */
+struct toy_cache {
+	char name[TOY_CACHE_NAME_LEN];
+	struct toy_caches *caches;
+	struct toy_zone *zone;
+	unsigned int object_size;
+	unsigned int size;
+	unsigned int align;
+	unsigned int order;
+	unsigned int num;
+	unsigned int mgmt;
+	unsigned int colours;
+	unsigned int colour_off;
+	void (*ctor)(void *obj);
+	struct toy_array_cache __percpu *cpu_cache;
+
+	spinlock_t lock;	/* protects the fields below */
+	unsigned int limit;
+	unsigned int batchcount;
+	unsigned int shared;
+	struct toy_shared_array *shared_array;
+	unsigned int colour_next;
+	struct list_head slabs_full;
+	struct list_head slabs_partial;
+	struct list_head slabs_free;
+	unsigned long nr_slabs;
+	unsigned long free_objects;
+
+	struct list_head list;
+};
+
+void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone);
+
+struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
+				   unsigned int size, unsigned int align,
+				   unsigned long flags, void (*ctor)(void *));
+int toy_cache_destroy(struct toy_cache *cache);
+void *toy_cache_alloc(struct toy_cache *cache);
+int toy_cache_free(struct toy_cache *cache, void *obj);
+unsigned long toy_cache_shrink(struct toy_cache *cache);
+int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
+		   unsigned int batchcount, unsigned int shared);
+int toy_cache_validate(struct toy_cache *cache);
+struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj);
+
+void toy_slabinfo_header(struct seq_file *m);
+void toy_cache_slabinfo_show(struct seq_file *m, struct toy_cache *cache);
+int toy_caches_tune_line(struct toy_caches *caches, char *line);
+
+#endif /* _TOYALLOC_SLAB_H */
