@@ -439,5 +439,5 @@ static struct kunit_suite buddy_test_suite = {
 
 kunit_test_suites(&buddy_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for the toyalloc buddy allocator");
+MODULE_DESCRIPTION("KUnit tests for toyalloc");
 MODULE_LICENSE("GPL");

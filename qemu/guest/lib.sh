@@ -66,6 +66,21 @@ buddyinfo_is() {
 	[ "$(awk '{ for (i = 5; i <= 15; i++) printf "%s%s", $i, (i < 15 ? " " : "") }' /proc/toybuddyinfo)" = "$1" ]
 }
 
+# Every cache line of /proc/toyslabinfo, re-printed from its fields with
+# the kernel's cache_show() format, is byte for byte what the file holds.
+slabinfo_format_ok() {
+	[ "$(sed -n 1p /proc/toyslabinfo)" = "slabinfo - version: 2.1" ] || return 1
+	[ "$(sed -n 2p /proc/toyslabinfo)" = "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>" ] || return 1
+	sed 1,2d /proc/toyslabinfo >/tmp/slabinfo.lines
+	awk '{ printf "%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n", $1, $2, $3, $4, $5, $6, $9, $10, $11, $14, $15, $16 }' \
+		/tmp/slabinfo.lines | cmp - /tmp/slabinfo.lines
+}
+
+# slabinfo_field CACHE N: field N of the cache's line.
+slabinfo_field() {
+	awk -v c="$1" -v n="$2" '$1 == c { print $n }' /proc/toyslabinfo
+}
+
 mem_free_kb() {
 	awk '/^MemFree:/ { print $2 }' /proc/meminfo
 }

@@ -24,8 +24,36 @@ check "free merges back to the fresh zone" \
 check "freeing an unknown handle is refused" fails ctl free 0
 check "malformed command is refused" fails ctl alloc banana
 check "order 11 is refused" fails ctl alloc 11
+
+check "/proc/toyslabinfo is mode 0644" \
+	sh -c 'ls -l /proc/toyslabinfo | grep -q "^-rw-r--r--"'
+check "/proc/toyslabinfo is exactly the /proc/slabinfo 2.1 format" slabinfo_format_ok
+kmalloc_names="toy-kmalloc-8 toy-kmalloc-16 toy-kmalloc-32 toy-kmalloc-64 toy-kmalloc-96 toy-kmalloc-128 toy-kmalloc-192 toy-kmalloc-256 toy-kmalloc-512 toy-kmalloc-1024 toy-kmalloc-2048 toy-kmalloc-4096 toy-kmalloc-8192"
+check "the 13 kmalloc caches are listed in order" \
+	test "$(sed 1,2d /proc/toyslabinfo | awk '{ print $1 }' | tr '\n' ' ')" = "$kmalloc_names "
+check "toy-kmalloc-96 objects are 96 bytes" test "$(slabinfo_field toy-kmalloc-96 4)" = 96
+check "slabtop -o reads /proc/toyslabinfo bind-mounted over /proc/slabinfo" \
+	sh -c 'mount --bind /proc/toyslabinfo /proc/slabinfo &&
+		slabtop -o -s n >/tmp/slabtop.out; rc=$?; umount /proc/slabinfo;
+		[ $rc -eq 0 ] && grep -q "toy-kmalloc-8192" /tmp/slabtop.out'
+check "retune toy-kmalloc-64 through /proc/toyslabinfo" \
+	sh -c 'echo "toy-kmalloc-64 32 16 4" >/proc/toyslabinfo'
+check "the retune shows in the tunables columns" \
+	test "$(slabinfo_field toy-kmalloc-64 9) $(slabinfo_field toy-kmalloc-64 10) $(slabinfo_field toy-kmalloc-64 11)" = "32 16 4"
+check "a malformed slabinfo write is refused" \
+	fails sh -c 'echo "toy-kmalloc-64 banana" >/proc/toyslabinfo'
+check "batchcount above limit is refused" \
+	fails sh -c 'echo "toy-kmalloc-64 8 9 0" >/proc/toyslabinfo'
+check "an unknown cache is refused" \
+	fails sh -c 'echo "no-such-cache 8 4 0" >/proc/toyslabinfo'
+check "a slabinfo write over 128 bytes is refused" \
+	fails sh -c "printf 'toy-kmalloc-64 %0200d\n' 1 >/proc/toyslabinfo"
+check "refused writes leave the tunables alone" \
+	test "$(slabinfo_field toy-kmalloc-64 9) $(slabinfo_field toy-kmalloc-64 10) $(slabinfo_field toy-kmalloc-64 11)" = "32 16 4"
+
 check "rmmod" rmmod toyalloc
 check "/proc/toybuddyinfo is gone after rmmod" test ! -e /proc/toybuddyinfo
+check "/proc/toyslabinfo is gone after rmmod" test ! -e /proc/toyslabinfo
 
 check "insmod nr_blocks=4" insmod /toyalloc.ko nr_blocks=4
 check "nr_blocks=4 shows 4 blocks at order 10" \

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite toyalloc_slab: the slab caches of module/slab.c and the size
+ * classes of module/kmalloc.c.
+ *
+ * Every case gets a fresh zone of TEST_BLOCKS blocks and an empty cache set
+ * over it (.init), and .exit checks that destroying what the case left
+ * gives the zone back whole.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/mm.h>
+#include <linux/prandom.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../module/buddy.h"
+#include "../module/kmalloc.h"
+#include "../module/slab.h"
+
+#define TEST_BLOCKS	4
+
+struct slab_test {
+	struct toy_zone *zone;
+	struct toy_caches caches;
+};
+
+static struct slab_test *ctx(struct kunit *test)
+{
+	return test->priv;
+}
+
+static int slab_test_init(struct kunit *test)
+{
+	struct slab_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return -ENOMEM;
+	t->zone = toy_zone_create("kunit", TEST_BLOCKS);
+	if (IS_ERR(t->zone))
+		return PTR_ERR(t->zone);
+	toy_caches_init(&t->caches, t->zone);
+	test->priv = t;
+	return 0;
+}
+
+static void slab_test_exit(struct kunit *test)
+{
+	struct toy_cache *cache, *next;
+	struct slab_test *t = ctx(test);
+
+	list_for_each_entry_safe(cache, next, &t->caches.list, list)
+		KUNIT_EXPECT_EQ_MSG(test, toy_cache_destroy(cache), 0,
+				    "cache %s", cache->name);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
+	KUNIT_EXPECT_EQ(test, t->zone->free_area[TOY_MAX_ORDER].nr_free,
+			(unsigned long)TEST_BLOCKS);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(t->zone), 0);
+	toy_zone_destroy(t->zone);
+}
+
+static struct toy_cache *new_cache(struct kunit *test, const char *name,
+				   unsigned int size, unsigned int align,
+				   void (*ctor)(void *))
+{
+	struct toy_cache *cache;
+
+	cache = toy_cache_create(&ctx(test)->caches, name, size, align, 0, ctor);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	return cache;
+}
+
+static unsigned int nr_caches(struct kunit *test)
+{
+	return list_count_nodes(&ctx(test)->caches.list);
+}
+
+static unsigned int cached_objects(struct toy_cache *cache)
+{
+	unsigned int cached = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		cached += per_cpu_ptr(cache->cpu_cache, cpu)->avail;
+	if (cache->shared_array)
+		cached += cache->shared_array->avail;
+	return cached;
+}
+
+static void slab_test_create_alloc_free_destroy(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-basic", 64, 0, NULL);
+	unsigned int i, j, n = 3 * cache->num;
+	void **objs;
+
+	KUNIT_EXPECT_EQ(test, cache->size, 64U);
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = toy_cache_alloc(cache);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_PTR_EQ(test, toy_cache_of(ctx(test)->zone, objs[i]), cache);
+		memset(objs[i], i & 0xff, 64);
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 64; j++)
+			KUNIT_ASSERT_EQ(test, ((u8 *)objs[i])[j], (u8)i);
+	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 3UL);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
+	KUNIT_EXPECT_EQ(test, nr_caches(test), 0U);
+}
+
+static atomic_t ctor_calls;
+
+#define CTOR_PATTERN	0x5eed5eedU
+
+static void count_ctor(void *obj)
+{
+	atomic_inc(&ctor_calls);
+	*(u32 *)obj = CTOR_PATTERN;
+}
+
+static void slab_test_ctor_once_per_object(struct kunit *test)
+{
+	struct toy_cache *cache;
+	unsigned int i, n, round;
+	void **objs;
+
+	atomic_set(&ctor_calls, 0);
+	cache = new_cache(test, "kunit-ctor", 200, 0, count_ctor);
+	n = 2 * cache->num + 1;
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < n; i++) {
+			objs[i] = toy_cache_alloc(cache);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+			KUNIT_EXPECT_EQ(test, *(u32 *)objs[i], CTOR_PATTERN);
+		}
+		/* Constructed at slab creation, for every object of it. */
+		KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls),
+				(int)(cache->nr_slabs * cache->num));
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 3UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), (int)(3 * cache->num));
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
+struct layout_case {
+	unsigned int size;
+	unsigned int align;
+};
+
+static const struct layout_case layout_cases[] = {
+	{ 8, 0 }, { 16, 0 }, { 32, 0 }, { 64, 0 }, { 96, 0 }, { 128, 0 },
+	{ 192, 0 }, { 256, 0 }, { 512, 0 }, { 1024, 0 }, { 2048, 0 },
+	{ 4096, 0 }, { 8192, 0 }, { 1, 0 }, { 24, 0 }, { 100, 0 },
+	{ 1000, 0 }, { 3000, 0 }, { 12000, 0 }, { 32768, 0 },
+	{ 8, 64 }, { 24, 32 }, { 100, 128 }, { 200, 256 }, { 700, 512 },
+	{ 33, 4096 }, { 5000, 1024 },
+};
+
+static void layout_case_desc(const struct layout_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "size %u align %u", c->size, c->align);
+}
+
+KUNIT_ARRAY_PARAM(layout, layout_cases, layout_case_desc);
+
+/* Objects are aligned, inside the zone, and never overlap. */
+static void slab_test_alignment_and_overlap(struct kunit *test)
+{
+	const struct layout_case *c = test->param_value;
+	unsigned int i, n, align = max_t(unsigned int, c->align, sizeof(void *));
+	struct toy_cache *cache = new_cache(test, "kunit-layout", c->size, c->align, NULL);
+	void **objs;
+	u8 *p;
+
+	KUNIT_EXPECT_GE(test, cache->size, c->size);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(cache->size, align));
+	/* The left-over of a slab is at most 1/8 when some order allows it. */
+	KUNIT_EXPECT_GE(test, cache->num, 1U);
+	n = 2 * cache->num + 1;
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = toy_cache_alloc(cache);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_ASSERT_TRUE_MSG(test, IS_ALIGNED((unsigned long)objs[i], align),
+				      "object %u at %p", i, objs[i]);
+		KUNIT_ASSERT_GE(test, toy_zone_page_index(ctx(test)->zone, objs[i]), 0L);
+		memset(objs[i], i & 0xff, c->size);
+	}
+	for (i = 0; i < n; i++) {
+		p = objs[i];
+		KUNIT_ASSERT_TRUE_MSG(test, p[0] == (u8)i && p[c->size - 1] == (u8)i &&
+				      !memchr_inv(p, i & 0xff, c->size),
+				      "object %u overwritten", i);
+	}
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+}
+
+/* Successive slabs shift their first object by the colour offset. */
+static void slab_test_colouring(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-colour", 250, 0, NULL);
+	unsigned int i, n = 4 * cache->num, nr_slabs = 0;
+	unsigned long colours_seen = 0;
+	struct toy_page *head;
+	void **objs;
+
+	/* 15 objects of 256 bytes and 40 of management leave 216 bytes. */
+	KUNIT_ASSERT_EQ(test, cache->num, 15U);
+	KUNIT_ASSERT_EQ(test, cache->colour_off, cache_line_size());
+	KUNIT_ASSERT_EQ(test, cache->colours, 216 / cache_line_size() + 1);
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = toy_cache_alloc(cache);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	/* Successive slabs cycle through the colour offsets. */
+	list_for_each_entry(head, &cache->slabs_full, lru) {
+		KUNIT_EXPECT_EQ(test, head->slab.s_mem % cache->colour_off, 0U);
+		KUNIT_EXPECT_LT(test, head->slab.s_mem, cache->colours * cache->colour_off);
+		colours_seen |= BIT(head->slab.s_mem / cache->colour_off);
+		nr_slabs++;
+	}
+	KUNIT_EXPECT_EQ(test, nr_slabs, 4U);
+	KUNIT_EXPECT_EQ(test, colours_seen, BIT(min(cache->colours, 4U)) - 1);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
+static void slab_test_percpu_drain(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-drain", 128, 0, NULL);
+	unsigned int i, n = 50;
+	void *objs[50];
+
+	for (i = 0; i < n; i++) {
+		objs[i] = toy_cache_alloc(cache);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+	/* Freed objects wait in the array of this CPU, hot for reuse. */
+	KUNIT_EXPECT_GT(test, cached_objects(cache), 0U);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	/* The most recently freed object comes back first. */
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache), objs[n - 1]);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[n - 1]), 0);
+
+	/* 50 objects of 128 bytes, 31 to a slab: 2 slabs. */
+	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 2UL);
+	KUNIT_EXPECT_EQ(test, toy_cache_shrink(cache), 2UL);
+	KUNIT_EXPECT_EQ(test, cached_objects(cache), 0U);
+	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, cache->free_objects, 0UL);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(ctx(test)->zone),
+			toy_zone_nr_pages(ctx(test)->zone));
+}
+
+/* A full array gives batchcount objects back, and free slabs are bounded. */
+static void slab_test_flush_and_free_limit(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-flush", 512, 0, NULL);
+	unsigned int i, n = 20 * cache->num;
+	void **objs;
+
+	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, 16, 8, 0), 0);
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = toy_cache_alloc(cache);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+		KUNIT_ASSERT_LE(test, cached_objects(cache), 16U * num_possible_cpus());
+	}
+	/* free_limit = (1 + CPUs) * batchcount + num; a slab more at most. */
+	KUNIT_EXPECT_LE(test, cache->free_objects,
+			(1 + num_online_cpus()) * 8UL + 2 * cache->num);
+	KUNIT_EXPECT_LT(test, cache->nr_slabs, 20UL);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
+static void slab_test_destroy_all_returns_zone(struct kunit *test)
+{
+	struct slab_test *t = ctx(test);
+	struct toy_kmalloc km;
+	void *ptrs[64];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, toy_kmalloc_init(&km, &t->caches), 0);
+	KUNIT_EXPECT_EQ(test, nr_caches(test), (unsigned int)TOY_KMALLOC_CLASSES);
+	for (i = 0; i < ARRAY_SIZE(ptrs); i++) {
+		ptrs[i] = toy_kmalloc_alloc(&km, 1 + i * 300, 0);
+		KUNIT_ASSERT_NOT_NULL(test, ptrs[i]);
+	}
+	KUNIT_EXPECT_LT(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
+	for (i = 0; i < ARRAY_SIZE(ptrs); i++)
+		KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, ptrs[i]), 0);
+	toy_kmalloc_exit(&km);
+	KUNIT_EXPECT_EQ(test, nr_caches(test), 0U);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
+	KUNIT_EXPECT_EQ(test, t->zone->free_area[TOY_MAX_ORDER].nr_free,
+			(unsigned long)TEST_BLOCKS);
+}
+
+static void slab_test_bad_create(struct kunit *test)
+{
+	struct toy_caches *caches = &ctx(test)->caches;
+
+	new_cache(test, "kunit-dup", 64, 0, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit-dup", 64, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit-0", 0, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit-big",
+						       TOY_CACHE_MAX_SIZE + 1, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit-a3", 64, 3, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit-a8k", 64,
+						       2 * PAGE_SIZE, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit-flags", 64, 0,
+						       BIT(7), NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "", 64, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit with spaces",
+						       64, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches,
+						       "kunit-a-name-longer-than-31-chars",
+						       64, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, nr_caches(test), 1U);
+}
+
+/* Snapshot of what a refused free must leave untouched. */
+struct cache_state {
+	unsigned long nr_slabs, free_objects;
+	unsigned int cached;
+};
+
+static void snapshot(struct toy_cache *cache, struct cache_state *s)
+{
+	s->nr_slabs = cache->nr_slabs;
+	s->free_objects = cache->free_objects;
+	s->cached = cached_objects(cache);
+}
+
+static void expect_unchanged(struct kunit *test, struct toy_cache *cache,
+			     const struct cache_state *before)
+{
+	struct cache_state now;
+
+	snapshot(cache, &now);
+	KUNIT_EXPECT_EQ(test, now.nr_slabs, before->nr_slabs);
+	KUNIT_EXPECT_EQ(test, now.free_objects, before->free_objects);
+	KUNIT_EXPECT_EQ(test, now.cached, before->cached);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
+static void slab_test_bad_free(struct kunit *test)
+{
+	struct toy_cache *a = new_cache(test, "kunit-a", 64, 0, NULL);
+	struct toy_cache *b = new_cache(test, "kunit-b", 64, 0, NULL);
+	struct cache_state sa, sb;
+	void *obj, *other, *page;
+
+	obj = toy_cache_alloc(a);
+	other = toy_cache_alloc(b);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	page = toy_zone_alloc(ctx(test)->zone, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	snapshot(a, &sa);
+	snapshot(b, &sb);
+
+	KUNIT_EXPECT_EQ(test, toy_cache_free(b, obj), -EINVAL);		/* wrong cache */
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, obj + 1), -EINVAL);	/* inside */
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, obj + 64 * a->num), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, page), -EINVAL);	/* not a slab */
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, test), -EINVAL);	/* foreign */
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, NULL), -EINVAL);
+	expect_unchanged(test, a, &sa);
+	expect_unchanged(test, b, &sb);
+
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, obj), 0);
+	snapshot(a, &sa);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, obj), -EINVAL);		/* double */
+	expect_unchanged(test, a, &sa);
+
+	/* Both caches keep working. */
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(a), obj);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(a, obj), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(b, other), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(ctx(test)->zone, page, 0), 0);
+}
+
+static void slab_test_destroy_busy(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-busy", 96, 0, NULL);
+	void *obj[3], *more;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		obj[i] = toy_cache_alloc(cache);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+	}
+	KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), -EBUSY);
+	KUNIT_EXPECT_EQ(test, nr_caches(test), 1U);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	more = toy_cache_alloc(cache);
+	KUNIT_EXPECT_NOT_NULL(test, more);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, more), 0);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj[i]), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
+	KUNIT_EXPECT_EQ(test, nr_caches(test), 0U);
+}
+
+static void slab_test_kmalloc_classes(struct kunit *test)
+{
+	static const unsigned int classes[] = {
+		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+	};
+	struct toy_kmalloc km;
+	unsigned int i, c = 0;
+	size_t size;
+	u8 *p;
+
+	KUNIT_ASSERT_EQ(test, toy_kmalloc_init(&km, &ctx(test)->caches), 0);
+	for (size = 1; size <= TOY_KMALLOC_MAX_CACHE; size += 1 + size / 16) {
+		while (size > classes[c])
+			c++;
+		p = toy_kmalloc_alloc(&km, size, __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ_MSG(test, toy_kmalloc_size(&km, p), (size_t)classes[c],
+				    "size %zu", size);
+		KUNIT_EXPECT_FALSE(test, memchr_inv(p, 0, size));
+		KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, p), 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		KUNIT_EXPECT_EQ(test, km.class[i]->object_size, classes[i]);
+
+	/* Above 8192: a whole block of the smallest order that fits. */
+	p = toy_kmalloc_alloc(&km, 8193, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, 4 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_size(&km, p), 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, p + PAGE_SIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, p), 0);
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, p), -EINVAL);
+
+	KUNIT_EXPECT_NULL(test, toy_kmalloc_alloc(&km, 0, 0));
+	KUNIT_EXPECT_NULL(test, toy_kmalloc_alloc(&km, (PAGE_SIZE << TOY_MAX_ORDER) + 1, 0));
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, NULL), 0);
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, test), -EINVAL);
+	toy_kmalloc_exit(&km);
+}
+
+#define CHURN_OPS	100000
+#define CHURN_LIVE	2048
+#define CHURN_BATCH	1000
+
+struct live_obj {
+	u32 *p;
+	u32 tag;
+	struct toy_cache *cache;	/* NULL: toy_kmalloc */
+};
+
+static void slab_test_random_churn(struct kunit *test)
+{
+	struct toy_cache *caches[3];
+	unsigned int op, n = 0, i, c, failures = 0;
+	struct live_obj *live;
+	struct toy_kmalloc km;
+	struct rnd_state rnd;
+
+	caches[0] = new_cache(test, "kunit-churn-24", 24, 0, NULL);
+	caches[1] = new_cache(test, "kunit-churn-300", 300, 64, NULL);
+	caches[2] = new_cache(test, "kunit-churn-5000", 5000, 0, NULL);
+	KUNIT_ASSERT_EQ(test, toy_kmalloc_init(&km, &ctx(test)->caches), 0);
+	live = kunit_kcalloc(test, CHURN_LIVE, sizeof(*live), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	prandom_seed_state(&rnd, 0x51ab);
+
+	for (op = 0; op < CHURN_OPS; op++) {
+		if (n == 0 || (n < CHURN_LIVE && prandom_u32_state(&rnd) % 100 < 52)) {
+			c = prandom_u32_state(&rnd) % 4;
+			live[n].cache = c < 3 ? caches[c] : NULL;
+			live[n].p = c < 3 ? toy_cache_alloc(caches[c]) :
+				toy_kmalloc_alloc(&km, 4 + prandom_u32_state(&rnd) % 20000, 0);
+			if (!live[n].p) {
+				failures++;
+				continue;
+			}
+			live[n].tag = op;
+			*live[n++].p = op;
+		} else {
+			i = prandom_u32_state(&rnd) % n;
+			KUNIT_ASSERT_EQ_MSG(test, *live[i].p, live[i].tag,
+					    "object of op %u overwritten", live[i].tag);
+			KUNIT_ASSERT_EQ(test, live[i].cache ?
+					toy_cache_free(live[i].cache, live[i].p) :
+					toy_kmalloc_free(&km, live[i].p), 0);
+			live[i] = live[--n];
+		}
+		if (op % CHURN_BATCH == 0)
+			for (c = 0; c < 3; c++)
+				KUNIT_ASSERT_EQ_MSG(test, toy_cache_validate(caches[c]), 0,
+						    "after op %u", op);
+	}
+	kunit_info(test, "%u ops, %u failures, %u live at the end\n", CHURN_OPS,
+		   failures, n);
+	while (n--)
+		KUNIT_ASSERT_EQ(test, live[n].cache ?
+				toy_cache_free(live[n].cache, live[n].p) :
+				toy_kmalloc_free(&km, live[n].p), 0);
+	for (c = 0; c < 3; c++)
+		KUNIT_EXPECT_EQ(test, toy_cache_validate(caches[c]), 0);
+	toy_kmalloc_exit(&km);
+}
+
+static char *render(struct kunit *test, struct toy_cache *cache, bool header)
+{
+	struct seq_file m = { };
+
+	m.size = PAGE_SIZE;
+	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+	if (header)
+		toy_slabinfo_header(&m);
+	else
+		toy_cache_slabinfo_show(&m, cache);
+	return m.buf;
+}
+
+static void slab_test_slabinfo_format(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-fmt", 100, 0, NULL);
+	unsigned int shared = num_possible_cpus() > 1 ? 8 : 0;
+	char expect[200];
+	void *obj[3];
+	int i;
+
+	KUNIT_EXPECT_STREQ(test, render(test, NULL, true),
+			   "slabinfo - version: 2.1\n"
+			   "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (i = 0; i < 3; i++) {
+		obj[i] = toy_cache_alloc(cache);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+	}
+	/*
+	 * 100 bytes round up to 104; an order-0 slab holds 38 of them with
+	 * 88 bytes of management (a u16 and a bit per object), wasting 56.
+	 */
+	snprintf(expect, sizeof(expect),
+		 "kunit-fmt              3     38    104   38    1 : tunables  120   60 %4u : slabdata      1      1      0\n",
+		 shared);
+	KUNIT_EXPECT_STREQ(test, render(test, cache, false), expect);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj[i]), 0);
+	toy_cache_shrink(cache);
+	snprintf(expect, sizeof(expect),
+		 "kunit-fmt              0      0    104   38    1 : tunables  120   60 %4u : slabdata      0      0      0\n",
+		 shared);
+	KUNIT_EXPECT_STREQ(test, render(test, cache, false), expect);
+}
+
+static void slab_test_tune_line(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-tune", 64, 0, NULL);
+	struct toy_caches *caches = &ctx(test)->caches;
+	static const char * const bad[] = {
+		"", "kunit-tune", "kunit-tune 1 2", "kunit-tune 1 1 1 1",
+		"kunit-tune a b c", "kunit-tune -1 1 0", "kunit-tune 0 1 0",
+		"kunit-tune 8 9 0", "kunit-tune 257 1 0", "kunit-tune 8 4 9",
+		"kunit-tune 99999999999 1 0",
+	};
+	char line[64];
+	unsigned int i;
+
+	strscpy(line, "kunit-tune 32 16 2\n", sizeof(line));
+	KUNIT_EXPECT_EQ(test, toy_caches_tune_line(caches, line), 0);
+	KUNIT_EXPECT_EQ(test, cache->limit, 32U);
+	KUNIT_EXPECT_EQ(test, cache->batchcount, 16U);
+	KUNIT_EXPECT_EQ(test, cache->shared, 2U);
+	KUNIT_EXPECT_EQ(test, cache->shared_array->limit, 32U);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		strscpy(line, bad[i], sizeof(line));
+		KUNIT_EXPECT_EQ_MSG(test, toy_caches_tune_line(caches, line), -EINVAL,
+				    "\"%s\"", bad[i]);
+	}
+	strscpy(line, "no-such-cache 8 4 0", sizeof(line));
+	KUNIT_EXPECT_EQ(test, toy_caches_tune_line(caches, line), -ENOENT);
+	/* Refused writes left the tunables alone. */
+	KUNIT_EXPECT_EQ(test, cache->limit, 32U);
+	KUNIT_EXPECT_EQ(test, cache->batchcount, 16U);
+	KUNIT_EXPECT_EQ(test, cache->shared, 2U);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
+static struct kunit_case slab_test_cases[] = {
+	KUNIT_CASE(slab_test_create_alloc_free_destroy),
+	KUNIT_CASE(slab_test_ctor_once_per_object),
+	KUNIT_CASE_PARAM(slab_test_alignment_and_overlap, layout_gen_params),
+	KUNIT_CASE(slab_test_colouring),
+	KUNIT_CASE(slab_test_percpu_drain),
+	KUNIT_CASE(slab_test_flush_and_free_limit),
+	KUNIT_CASE(slab_test_destroy_all_returns_zone),
+	KUNIT_CASE(slab_test_bad_create),
+	KUNIT_CASE(slab_test_bad_free),
+	KUNIT_CASE(slab_test_destroy_busy),
+	KUNIT_CASE(slab_test_kmalloc_classes),
+	KUNIT_CASE(slab_test_random_churn),
+	KUNIT_CASE(slab_test_slabinfo_format),
+	KUNIT_CASE(slab_test_tune_line),
+	{}
+};
+
+static struct kunit_suite slab_test_suite = {
+	.name = "toyalloc_slab",
+	.init = slab_test_init,
+	.exit = slab_test_exit,
+	.test_cases = slab_test_cases,
+};
+
+kunit_test_suites(&slab_test_suite);
