@@ -3,7 +3,8 @@
 # toyalloc: the two commands are `make run` and `make test`.
 #
 #   make          build toyalloc.ko against Debian's linux-headers-amd64
-#   make run      boot Debian's kernel in QEMU, load the module, show it work
+#   make run      boot Debian's kernel in QEMU, load the module, show it work;
+#                 the text goes to qemu/build/run.log, pictures beside it
 #   make shell    the same VM with a shell; the module is in /toyalloc.ko
 #   make kunit    the KUnit suites under kunit.py (UML; KUNIT_ARCH=x86_64)
 #   make check    checkpatch --strict and sparse
@@ -11,6 +12,7 @@
 #
 # KDIR overrides the kernel headers; KVER the Debian kernel release.
 
+SHELL := /bin/bash
 KVER ?= $(shell scripts/debian-kernel.sh)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m
@@ -26,7 +28,9 @@ module: deps
 	+$(KBUILD) W=1 modules
 
 run: module
-	qemu/run.sh demo
+	mkdir -p qemu/build
+	set -o pipefail; qemu/run.sh demo | tee qemu/build/run.log
+	scripts/plot.sh qemu/build/run.log qemu/build
 
 shell: module
 	qemu/run.sh shell

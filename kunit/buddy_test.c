@@ -440,4 +440,5 @@ static struct kunit_suite buddy_test_suite = {
 kunit_test_suites(&buddy_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for toyalloc");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");

@@ -74,6 +74,7 @@
 #include <linux/string.h>
 
 #include "buddy.h"
+#include "trace.h"
 
 #define TOY_META_HEAD		BIT(7)
 #define TOY_META_ALLOCATED	BIT(6)
@@ -214,7 +215,9 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 		if (zone->free_area[k].nr_free)
 			break;
 	if (k > TOY_MAX_ORDER) {
+		zone->stats[order].failures++;
 		spin_unlock_irqrestore(&zone->lock, flags);
+		trace_toy_page_alloc_fail(zone->name, order);
 		return NULL;
 	}
 
@@ -223,14 +226,17 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 	idx = toy_page_index(zone, page);
 	toy_free_list_del(zone, idx, k);
 	while (k > order) {
+		zone->stats[k].splits++;
 		k--;
 		toy_free_list_add(zone, idx + BIT(k), k);
 	}
 	page->meta = toy_meta(idx, order, true);
 	page->slab.cache = NULL;
 	INIT_LIST_HEAD(&page->lru);
+	zone->stats[order].allocs++;
 	spin_unlock_irqrestore(&zone->lock, flags);
 
+	trace_toy_page_alloc(zone->name, idx, order);
 	return toy_zone_page_address(zone, page);
 }
 EXPORT_SYMBOL_GPL(toy_zone_alloc);
@@ -286,12 +292,15 @@ int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 		return -EINVAL;
 	}
 
+	trace_toy_page_free(zone->name, idx, order);
+	zone->stats[order].frees++;
 	zone->pages[idx].meta = 0;
 	while (order < TOY_MAX_ORDER) {
 		buddy = idx ^ BIT(order);
 		if (zone->pages[buddy].meta != toy_meta(buddy, order, false))
 			break;
 		toy_free_list_del(zone, buddy, order);
+		zone->stats[order].merges++;
 		idx &= ~BIT(order);
 		order++;
 	}
@@ -369,19 +378,33 @@ unsigned long toy_zone_free_pages(struct toy_zone *zone)
 EXPORT_SYMBOL_GPL(toy_zone_free_pages);
 
 /**
+ * toy_zone_line_start() - start a per-zone line of /proc/buddyinfo style
+ * @m: the seq_file
+ * @zone: the zone
+ *
+ * "Node N, zone NAME ", as the kernel's per-zone files begin their lines,
+ * the node being that of the zone's first block.
+ */
+void toy_zone_line_start(struct seq_file *m, struct toy_zone *zone)
+{
+	seq_printf(m, "Node %d, zone %8s ", page_to_nid(zone->blocks[0]),
+		   zone->name);
+}
+EXPORT_SYMBOL_GPL(toy_zone_line_start);
+
+/**
  * toy_zone_buddyinfo_show() - print a zone as one /proc/buddyinfo line
  * @m: the seq_file
  * @zone: the zone
  *
- * Exactly the format of mm/vmstat.c frag_show_print(), node of the zone's
- * first block, the zone's name, then the free block count of each order.
+ * Exactly the format of mm/vmstat.c frag_show_print(): the line start, then
+ * the free block count of each order.
  */
 void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone)
 {
 	unsigned int order;
 
-	seq_printf(m, "Node %d, zone %8s ", page_to_nid(zone->blocks[0]),
-		   zone->name);
+	toy_zone_line_start(m, zone);
 	for (order = 0; order <= TOY_MAX_ORDER; order++) {
 		/* Lockless, as frag_show_print(): a count to read, not to act on. */
 		seq_printf(m, "%6lu ", data_race(zone->free_area[order].nr_free));
@@ -389,6 +412,68 @@ void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone)
 	seq_putc(m, '\n');
 }
 EXPORT_SYMBOL_GPL(toy_zone_buddyinfo_show);
+
+/**
+ * toy_zone_snapshot() - copy a zone's free counts and statistics
+ * @zone: the zone
+ * @nr_free: TOY_NR_ORDERS entries for the free block count of each order
+ * @stats: NULL, or TOY_NR_ORDERS entries for the event counts
+ *
+ * Both are copied under the zone lock, so they agree with each other.
+ */
+void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
+		       struct toy_order_stats *stats)
+{
+	unsigned long flags;
+	unsigned int order;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (order = 0; order <= TOY_MAX_ORDER; order++)
+		nr_free[order] = zone->free_area[order].nr_free;
+	if (stats)
+		memcpy(stats, zone->stats, sizeof(zone->stats));
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_GPL(toy_zone_snapshot);
+
+/**
+ * toy_zone_dump() - print every block of a zone, the lecture's view_chunk
+ * @m: the seq_file
+ * @zone: the zone
+ * @max_blocks: print the first @max_blocks order-10 blocks only
+ *
+ * One line per block, in address order: "block offset order state side",
+ * the offset being the page index in the block, the side "left" or "right"
+ * (the TYPE bit) or "-" for a whole order-10 block.  Taken under the zone
+ * lock, one order-10 block at a time.
+ */
+void toy_zone_dump(struct seq_file *m, struct toy_zone *zone,
+		   unsigned int max_blocks)
+{
+	unsigned long block, idx, flags;
+	unsigned int order;
+	u8 meta;
+
+	seq_puts(m, "# block offset order state side\n");
+	for (block = 0; block < min(zone->nr_blocks, max_blocks); block++) {
+		spin_lock_irqsave(&zone->lock, flags);
+		for (idx = block << TOY_MAX_ORDER;
+		     idx < (block + 1) << TOY_MAX_ORDER; idx += BIT(order)) {
+			meta = zone->pages[idx].meta;
+			order = toy_meta_order(meta);
+			seq_printf(m, "%lu %lu %u %s %s\n", block,
+				   idx & (TOY_BLOCK_PAGES - 1), order,
+				   meta & TOY_META_ALLOCATED ? "allocated" : "free",
+				   order == TOY_MAX_ORDER ? "-" :
+				   meta & TOY_META_RIGHT ? "right" : "left");
+		}
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	if (zone->nr_blocks > max_blocks)
+		seq_printf(m, "# %u more blocks not shown\n",
+			   zone->nr_blocks - max_blocks);
+}
+EXPORT_SYMBOL_GPL(toy_zone_dump);
 
 static int toy_zone_bad(struct toy_zone *zone, unsigned long idx,
 			const char *what)

@@ -55,10 +55,27 @@ struct toy_free_area {
 };
 
 /**
+ * struct toy_order_stats - what happened at one order of a zone
+ * @allocs: blocks of this order handed out
+ * @frees: blocks of this order given back
+ * @splits: blocks of this order split into two halves
+ * @merges: pairs of free buddies of this order merged into one block
+ * @failures: allocations of this order that found no block
+ */
+struct toy_order_stats {
+	unsigned long allocs;
+	unsigned long frees;
+	unsigned long splits;
+	unsigned long merges;
+	unsigned long failures;
+};
+
+/**
  * struct toy_zone - a private buddy allocator over whole order-10 blocks
- * @lock: protects @free_area and every @pages[].meta; irq-safe so that
+ * @lock: protects @free_area, @stats and every @pages[].meta; irq-safe so that
  *	allocation works from any context
  * @free_area: one free list per order 0..TOY_MAX_ORDER
+ * @stats: event counts per order
  * @pages: one struct toy_page per managed page, indexed by page index
  * @blocks: the order-10 blocks taken from the kernel, by block index
  * @block_of_pfn: pfn >> TOY_MAX_ORDER to block index, the O(1) way from an
@@ -69,6 +86,7 @@ struct toy_free_area {
 struct toy_zone {
 	spinlock_t lock;		/* see @lock above */
 	struct toy_free_area free_area[TOY_NR_ORDERS];
+	struct toy_order_stats stats[TOY_NR_ORDERS];
 	struct toy_page *pages;
 	struct page **blocks;
 	struct xarray block_of_pfn;
@@ -90,6 +108,11 @@ unsigned int toy_page_order(const struct toy_page *page);
 unsigned long toy_zone_nr_pages(const struct toy_zone *zone);
 unsigned long toy_zone_free_pages(struct toy_zone *zone);
 int toy_zone_validate(struct toy_zone *zone);
+void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
+		       struct toy_order_stats *stats);
+void toy_zone_dump(struct seq_file *m, struct toy_zone *zone,
+		   unsigned int max_blocks);
+void toy_zone_line_start(struct seq_file *m, struct toy_zone *zone);
 void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone);
 
 #endif /* _TOYALLOC_BUDDY_H */

@@ -4,20 +4,30 @@
  *
  * Root drives the allocators from user space by writing one text command per
  * write() and reading its one-line reply with the next read() on the same
- * file descriptor:
+ * file descriptor (the toyctl tool does both):
  *
- *	alloc ORDER	take 2^ORDER pages; reply "handle H order K offset P"
- *	free H		give the block of handle H back; reply "freed H"
- *	validate	run the zone's validator; reply "ok"
+ *	alloc ORDER			2^ORDER pages from the zone
+ *	kmalloc SIZE			SIZE bytes through toy_kmalloc()
+ *	cache-create NAME SIZE ALIGN	a cache (ALIGN 0: the default)
+ *	cache-alloc NAME		an object of a cache made here
+ *	cache-destroy NAME		destroy a cache made here
+ *	free H				give back what handle H holds
+ *	workload SEED OPS		a seeded random workload (workload.c)
+ *	release				free every handle and the workload's hold
+ *	shrink				give every cache's free slabs back
+ *	validate			run the zone and cache validators
+ *
+ * Allocations answer with a handle, an index into a bounded table, so user
+ * space never sees a kernel pointer; page blocks also give their page
+ * offset in the zone.  Read-only views (statistics, zone map,
+ * fragmentation indices) are debugfs files (debugfs.c).
  *
  * A misc device rather than a debugfs file: the reply belongs to the file
  * descriptor that asked, so two shells driving the module at once never read
  * each other's answers, and the node is root-only (0600) even where debugfs
  * is open to all (CONFIG_DEBUG_FS_ALLOW_ALL).  Errors are the errno of the
- * write() and one line in dmesg.
- *
- * Handles are indices into a bounded table, so user space never sees a
- * kernel pointer; every block still held by a handle is freed at rmmod.
+ * write() and one line in dmesg.  Everything the handles, the caches made
+ * here and the workload hold is freed at rmmod.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -30,16 +40,26 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include "buddy.h"
 #include "control.h"
+#include "kmalloc.h"
+#include "slab.h"
+#include "workload.h"
 
 #define TOY_CTL_MAX_HANDLES	1024
-#define TOY_CTL_REPLY_LEN	128
+#define TOY_CTL_MAX_CACHES	16
+#define TOY_CTL_REPLY_LEN	160
+
+enum toy_handle_kind { TOY_HANDLE_NONE, TOY_HANDLE_PAGES, TOY_HANDLE_KMALLOC,
+		       TOY_HANDLE_OBJECT };
 
 struct toy_handle {
+	enum toy_handle_kind kind;
 	void *addr;
 	unsigned int order;
+	struct toy_cache *cache;
 };
 
 struct toy_ctl_reply {
@@ -47,96 +67,266 @@ struct toy_ctl_reply {
 	char buf[TOY_CTL_REPLY_LEN];
 };
 
-static struct toy_zone *toy_ctl_zone;
-static DEFINE_MUTEX(toy_ctl_mutex);	/* protects toy_ctl_handles */
-static struct toy_handle toy_ctl_handles[TOY_CTL_MAX_HANDLES];
+/* Everything the control device acts on and holds; under its mutex. */
+static struct {
+	struct mutex mutex;	/* serialises commands */
+	struct toy_zone *zone;
+	struct toy_caches *caches;
+	struct toy_kmalloc *km;
+	struct toy_workload workload;
+	struct toy_cache *cache[TOY_CTL_MAX_CACHES];
+	struct toy_handle handle[TOY_CTL_MAX_HANDLES];
+} toy_ctl;
+
+static const struct toy_ctl_syntax {
+	const char *name;
+	enum toy_ctl_verb verb;
+	bool takes_name;
+	unsigned int nr_args;
+} toy_ctl_syntax[] = {
+	{ "alloc", TOY_CTL_ALLOC, false, 1 },
+	{ "free", TOY_CTL_FREE, false, 1 },
+	{ "kmalloc", TOY_CTL_KMALLOC, false, 1 },
+	{ "cache-create", TOY_CTL_CACHE_CREATE, true, 2 },
+	{ "cache-destroy", TOY_CTL_CACHE_DESTROY, true, 0 },
+	{ "cache-alloc", TOY_CTL_CACHE_ALLOC, true, 0 },
+	{ "workload", TOY_CTL_WORKLOAD, false, 2 },
+	{ "release", TOY_CTL_RELEASE, false, 0 },
+	{ "shrink", TOY_CTL_SHRINK, false, 0 },
+	{ "validate", TOY_CTL_VALIDATE, false, 0 },
+};
 
 /**
  * toy_ctl_parse() - split a command line into its verb and arguments
  * @line: a NUL-terminated line; modified in place
  * @cmd: the result
  *
- * The verb must be one of the known commands and carry exactly the number
- * of unsigned decimal arguments it takes.
+ * Words are separated by spaces or tabs.  The verb must be a known command
+ * followed by exactly its arguments: a cache name (1..31 characters) for
+ * the verbs that take one, then unsigned decimal numbers.
  *
  * Return: 0, or -EINVAL for anything malformed.
  */
 int toy_ctl_parse(char *line, struct toy_ctl_cmd *cmd)
 {
-	static const struct {
-		const char *name;
-		enum toy_ctl_verb verb;
-		unsigned int nr_args;
-	} verbs[] = {
-		{ "alloc", TOY_CTL_ALLOC, 1 },
-		{ "free", TOY_CTL_FREE, 1 },
-		{ "validate", TOY_CTL_VALIDATE, 0 },
-	};
+	const struct toy_ctl_syntax *syntax = NULL;
 	char *word, *rest = strim(line);
 	unsigned int i, n = 0;
+	bool named = false;
 
-	word = strsep(&rest, " \t");
-	for (i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (word && !strcmp(word, verbs[i].name))
-			break;
-	if (i == ARRAY_SIZE(verbs))
-		return -EINVAL;
-	cmd->verb = verbs[i].verb;
+	*cmd = (struct toy_ctl_cmd){ 0 };
 	while ((word = strsep(&rest, " \t"))) {
 		if (!*word)
 			continue;
-		if (n == verbs[i].nr_args || n == ARRAY_SIZE(cmd->args) ||
-		    kstrtouint(word, 10, &cmd->args[n]))
+		if (!syntax) {
+			for (i = 0; i < ARRAY_SIZE(toy_ctl_syntax); i++)
+				if (!strcmp(word, toy_ctl_syntax[i].name))
+					syntax = &toy_ctl_syntax[i];
+			if (!syntax)
+				return -EINVAL;
+			cmd->verb = syntax->verb;
+		} else if (syntax->takes_name && !named) {
+			if (strscpy(cmd->name, word, sizeof(cmd->name)) < 0)
+				return -EINVAL;
+			named = true;
+		} else if (n == syntax->nr_args ||
+			   kstrtouint(word, 10, &cmd->args[n++])) {
 			return -EINVAL;
-		n++;
+		}
 	}
-	return n == verbs[i].nr_args ? 0 : -EINVAL;
+	if (!syntax || syntax->takes_name != named || n != syntax->nr_args)
+		return -EINVAL;
+	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(toy_ctl_parse);
 
-static int toy_ctl_alloc(unsigned int order, struct toy_ctl_reply *reply)
+static int toy_ctl_new_handle(enum toy_handle_kind kind, void *addr,
+			      unsigned int order, struct toy_cache *cache)
 {
 	unsigned int h;
-	void *addr;
 
-	for (h = 0; h < TOY_CTL_MAX_HANDLES; h++)
-		if (!toy_ctl_handles[h].addr)
-			break;
-	if (h == TOY_CTL_MAX_HANDLES) {
-		pr_err("control: all %d handles in use\n", TOY_CTL_MAX_HANDLES);
-		return -ENOSPC;
+	for (h = 0; h < TOY_CTL_MAX_HANDLES; h++) {
+		if (toy_ctl.handle[h].kind == TOY_HANDLE_NONE) {
+			toy_ctl.handle[h] = (struct toy_handle){ kind, addr, order, cache };
+			return h;
+		}
 	}
-	addr = toy_zone_alloc(toy_ctl_zone, order);
+	return -ENOSPC;
+}
+
+static int toy_ctl_free_handle(struct toy_handle *handle)
+{
+	int ret = 0;
+
+	switch (handle->kind) {
+	case TOY_HANDLE_PAGES:
+		ret = toy_zone_free(toy_ctl.zone, handle->addr, handle->order);
+		break;
+	case TOY_HANDLE_KMALLOC:
+		ret = toy_kmalloc_free(toy_ctl.km, handle->addr);
+		break;
+	case TOY_HANDLE_OBJECT:
+		ret = toy_cache_free(handle->cache, handle->addr);
+		break;
+	case TOY_HANDLE_NONE:
+		return 0;
+	}
+	if (!ret)
+		handle->kind = TOY_HANDLE_NONE;
+	return ret;
+}
+
+/* Slot of the cache this device created under @name, or -1. */
+static int toy_ctl_find_cache(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < TOY_CTL_MAX_CACHES; i++)
+		if (toy_ctl.cache[i] && !strcmp(toy_ctl.cache[i]->name, name))
+			return i;
+	return -1;
+}
+
+static __printf(2, 3) void toy_reply(struct toy_ctl_reply *reply,
+				     const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	reply->len = vscnprintf(reply->buf, sizeof(reply->buf), fmt, args);
+	va_end(args);
+}
+
+static int toy_ctl_keep(struct toy_ctl_reply *reply, enum toy_handle_kind kind,
+			void *addr, unsigned int order, struct toy_cache *cache)
+{
+	int h;
+
 	if (!addr)
 		return -ENOMEM;
-	toy_ctl_handles[h].addr = addr;
-	toy_ctl_handles[h].order = order;
-	reply->len = scnprintf(reply->buf, sizeof(reply->buf),
-			       "handle %u order %u offset %ld\n", h, order,
-			       toy_zone_page_index(toy_ctl_zone, addr));
+	h = toy_ctl_new_handle(kind, addr, order, cache);
+	if (h < 0) {
+		struct toy_handle undo = { kind, addr, order, cache };
+
+		toy_ctl_free_handle(&undo);
+		pr_err("control: all %d handles in use\n", TOY_CTL_MAX_HANDLES);
+		return h;
+	}
+	switch (kind) {
+	case TOY_HANDLE_PAGES:
+		toy_reply(reply, "handle %d order %u offset %ld\n", h, order,
+			  toy_zone_page_index(toy_ctl.zone, addr));
+		break;
+	case TOY_HANDLE_KMALLOC:
+		toy_reply(reply, "handle %d size %zu\n", h,
+			  toy_kmalloc_size(toy_ctl.km, addr));
+		break;
+	default:
+		toy_reply(reply, "handle %d cache %s\n", h, cache->name);
+	}
 	return 0;
 }
 
-static int toy_ctl_free(unsigned int h, struct toy_ctl_reply *reply)
+static int toy_ctl_cache_create(const struct toy_ctl_cmd *cmd,
+				struct toy_ctl_reply *reply)
 {
+	struct toy_cache *cache;
+	int slot;
+
+	for (slot = 0; slot < TOY_CTL_MAX_CACHES; slot++)
+		if (!toy_ctl.cache[slot])
+			break;
+	if (slot == TOY_CTL_MAX_CACHES) {
+		pr_err("control: at most %d caches\n", TOY_CTL_MAX_CACHES);
+		return -ENOSPC;
+	}
+	cache = toy_cache_create(toy_ctl.caches, cmd->name, cmd->args[0],
+				 cmd->args[1], 0, NULL);
+	if (IS_ERR(cache))
+		return PTR_ERR(cache);
+	toy_ctl.cache[slot] = cache;
+	toy_reply(reply, "cache %s objsize %u align %u order %u objperslab %u\n",
+		  cache->name, cache->size, cache->align, cache->order, cache->num);
+	return 0;
+}
+
+static int toy_ctl_cache_destroy(const struct toy_ctl_cmd *cmd,
+				 struct toy_ctl_reply *reply)
+{
+	int slot = toy_ctl_find_cache(cmd->name);
 	int ret;
 
-	if (h >= TOY_CTL_MAX_HANDLES || !toy_ctl_handles[h].addr) {
-		pr_err("control: no handle %u\n", h);
+	if (slot < 0) {
+		pr_err("control: no cache %s made through /dev/toyalloc\n", cmd->name);
 		return -ENOENT;
 	}
-	ret = toy_zone_free(toy_ctl_zone, toy_ctl_handles[h].addr,
-			    toy_ctl_handles[h].order);
+	ret = toy_cache_destroy(toy_ctl.cache[slot]);
 	if (ret)
 		return ret;
-	toy_ctl_handles[h].addr = NULL;
-	reply->len = scnprintf(reply->buf, sizeof(reply->buf), "freed %u\n", h);
+	toy_ctl.cache[slot] = NULL;
+	toy_reply(reply, "destroyed %s\n", cmd->name);
 	return 0;
+}
+
+static int toy_ctl_workload(const struct toy_ctl_cmd *cmd,
+			    struct toy_ctl_reply *reply)
+{
+	struct toy_workload_result r;
+	int ret;
+
+	ret = toy_workload_run(&toy_ctl.workload, cmd->args[0], cmd->args[1], &r);
+	if (ret) {
+		pr_err("control: workload of %u operations: 1..%d allowed\n",
+		       cmd->args[1], TOY_WORKLOAD_MAX_OPS);
+		return ret;
+	}
+	toy_reply(reply, "ops %lu allocs %lu frees %lu failures %lu live %u ns %llu\n",
+		  r.ops, r.allocs, r.frees, r.failures, r.live, r.ns);
+	return 0;
+}
+
+static unsigned int toy_ctl_release(void)
+{
+	unsigned int h, released = toy_workload_release(&toy_ctl.workload);
+
+	for (h = 0; h < TOY_CTL_MAX_HANDLES; h++)
+		if (toy_ctl.handle[h].kind != TOY_HANDLE_NONE &&
+		    !toy_ctl_free_handle(&toy_ctl.handle[h]))
+			released++;
+	return released;
+}
+
+static unsigned long toy_ctl_shrink(void)
+{
+	unsigned long slabs = 0;
+	struct toy_cache *cache;
+
+	mutex_lock(&toy_ctl.caches->mutex);
+	list_for_each_entry(cache, &toy_ctl.caches->list, list)
+		slabs += toy_cache_shrink(cache);
+	mutex_unlock(&toy_ctl.caches->mutex);
+	return slabs;
+}
+
+static int toy_ctl_validate(struct toy_ctl_reply *reply)
+{
+	struct toy_cache *cache;
+	int ret = toy_zone_validate(toy_ctl.zone);
+
+	mutex_lock(&toy_ctl.caches->mutex);
+	list_for_each_entry(cache, &toy_ctl.caches->list, list)
+		ret = ret ?: toy_cache_validate(cache);
+	mutex_unlock(&toy_ctl.caches->mutex);
+	if (!ret)
+		toy_reply(reply, "ok\n");
+	return ret;
 }
 
 static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 			   struct toy_ctl_reply *reply)
 {
-	int ret;
+	unsigned int h = cmd->args[0];
+	int slot, ret;
 
 	switch (cmd->verb) {
 	case TOY_CTL_ALLOC:
@@ -145,14 +335,52 @@ static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 			       cmd->args[0], TOY_MAX_ORDER);
 			return -EINVAL;
 		}
-		return toy_ctl_alloc(cmd->args[0], reply);
+		return toy_ctl_keep(reply, TOY_HANDLE_PAGES,
+				    toy_zone_alloc(toy_ctl.zone, cmd->args[0]),
+				    cmd->args[0], NULL);
+	case TOY_CTL_KMALLOC:
+		if (!cmd->args[0] || cmd->args[0] > PAGE_SIZE << TOY_MAX_ORDER) {
+			pr_err("control: kmalloc size %u out of range 1..%lu\n",
+			       cmd->args[0], PAGE_SIZE << TOY_MAX_ORDER);
+			return -EINVAL;
+		}
+		return toy_ctl_keep(reply, TOY_HANDLE_KMALLOC,
+				    toy_kmalloc_alloc(toy_ctl.km, cmd->args[0], 0),
+				    0, NULL);
+	case TOY_CTL_CACHE_ALLOC:
+		slot = toy_ctl_find_cache(cmd->name);
+		if (slot < 0) {
+			pr_err("control: no cache %s made through /dev/toyalloc\n",
+			       cmd->name);
+			return -ENOENT;
+		}
+		return toy_ctl_keep(reply, TOY_HANDLE_OBJECT,
+				    toy_cache_alloc(toy_ctl.cache[slot]), 0,
+				    toy_ctl.cache[slot]);
 	case TOY_CTL_FREE:
-		return toy_ctl_free(cmd->args[0], reply);
-	case TOY_CTL_VALIDATE:
-		ret = toy_zone_validate(toy_ctl_zone);
+		if (h >= TOY_CTL_MAX_HANDLES ||
+		    toy_ctl.handle[h].kind == TOY_HANDLE_NONE) {
+			pr_err("control: no handle %u\n", h);
+			return -ENOENT;
+		}
+		ret = toy_ctl_free_handle(&toy_ctl.handle[h]);
 		if (!ret)
-			reply->len = scnprintf(reply->buf, sizeof(reply->buf), "ok\n");
+			toy_reply(reply, "freed %u\n", h);
 		return ret;
+	case TOY_CTL_CACHE_CREATE:
+		return toy_ctl_cache_create(cmd, reply);
+	case TOY_CTL_CACHE_DESTROY:
+		return toy_ctl_cache_destroy(cmd, reply);
+	case TOY_CTL_WORKLOAD:
+		return toy_ctl_workload(cmd, reply);
+	case TOY_CTL_RELEASE:
+		toy_reply(reply, "released %u\n", toy_ctl_release());
+		return 0;
+	case TOY_CTL_SHRINK:
+		toy_reply(reply, "shrunk %lu slabs\n", toy_ctl_shrink());
+		return 0;
+	case TOY_CTL_VALIDATE:
+		return toy_ctl_validate(reply);
 	}
 	return -EINVAL;
 }
@@ -161,8 +389,8 @@ static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	struct toy_ctl_reply *reply = file->private_data;
-	struct toy_ctl_cmd cmd = { 0 };
 	char line[TOY_CTL_LINE_MAX];
+	struct toy_ctl_cmd cmd;
 	int ret;
 
 	if (count >= sizeof(line)) {
@@ -177,10 +405,10 @@ static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	}
 
-	mutex_lock(&toy_ctl_mutex);
+	mutex_lock(&toy_ctl.mutex);
 	reply->len = 0;
 	ret = toy_ctl_execute(&cmd, reply);
-	mutex_unlock(&toy_ctl_mutex);
+	mutex_unlock(&toy_ctl.mutex);
 	return ret ? ret : count;
 }
 
@@ -190,11 +418,11 @@ static ssize_t toy_ctl_read(struct file *file, char __user *ubuf,
 	struct toy_ctl_reply *reply = file->private_data;
 	ssize_t ret;
 
-	mutex_lock(&toy_ctl_mutex);
+	mutex_lock(&toy_ctl.mutex);
 	ret = simple_read_from_buffer(ubuf, count, ppos, reply->buf, reply->len);
 	reply->len = 0;
 	*ppos = 0;
-	mutex_unlock(&toy_ctl_mutex);
+	mutex_unlock(&toy_ctl.mutex);
 	return ret;
 }
 
@@ -206,7 +434,7 @@ static int toy_ctl_open(struct inode *inode, struct file *file)
 	return reply ? 0 : -ENOMEM;
 }
 
-static int toy_ctl_release(struct inode *inode, struct file *file)
+static int toy_ctl_release_file(struct inode *inode, struct file *file)
 {
 	kfree(file->private_data);
 	return 0;
@@ -215,7 +443,7 @@ static int toy_ctl_release(struct inode *inode, struct file *file)
 static const struct file_operations toy_ctl_fops = {
 	.owner = THIS_MODULE,
 	.open = toy_ctl_open,
-	.release = toy_ctl_release,
+	.release = toy_ctl_release_file,
 	.read = toy_ctl_read,
 	.write = toy_ctl_write,
 	.llseek = noop_llseek,
@@ -229,28 +457,42 @@ static struct miscdevice toy_ctl_dev = {
 };
 
 /**
- * toy_control_init() - register /dev/toyalloc over a zone
- * @zone: the zone the commands act on
+ * toy_control_init() - register /dev/toyalloc
+ * @zone: the zone page commands act on
+ * @caches: the set caches are created in
+ * @km: the size classes kmalloc commands use
  *
- * Return: 0 or the errno of misc_register().
+ * Return: 0, -ENOMEM, or the errno of misc_register().
  */
-int toy_control_init(struct toy_zone *zone)
+int toy_control_init(struct toy_zone *zone, struct toy_caches *caches,
+		     struct toy_kmalloc *km)
 {
-	toy_ctl_zone = zone;
-	return misc_register(&toy_ctl_dev);
+	int ret;
+
+	mutex_init(&toy_ctl.mutex);
+	toy_ctl.zone = zone;
+	toy_ctl.caches = caches;
+	toy_ctl.km = km;
+	ret = toy_workload_init(&toy_ctl.workload, zone, km);
+	if (ret)
+		return ret;
+	ret = misc_register(&toy_ctl_dev);
+	if (ret)
+		toy_workload_exit(&toy_ctl.workload);
+	return ret;
 }
 
 /**
- * toy_control_exit() - unregister /dev/toyalloc and free every handle
+ * toy_control_exit() - unregister /dev/toyalloc and free all it holds
  */
 void toy_control_exit(void)
 {
-	unsigned int h;
+	unsigned int i;
 
 	misc_deregister(&toy_ctl_dev);
-	for (h = 0; h < TOY_CTL_MAX_HANDLES; h++)
-		if (toy_ctl_handles[h].addr)
-			toy_zone_free(toy_ctl_zone, toy_ctl_handles[h].addr,
-				      toy_ctl_handles[h].order);
-	memset(toy_ctl_handles, 0, sizeof(toy_ctl_handles));
+	toy_ctl_release();
+	toy_workload_exit(&toy_ctl.workload);
+	for (i = 0; i < TOY_CTL_MAX_CACHES; i++)
+		if (toy_ctl.cache[i] && !toy_cache_destroy(toy_ctl.cache[i]))
+			toy_ctl.cache[i] = NULL;
 }

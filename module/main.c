@@ -21,6 +21,7 @@
 
 #include "buddy.h"
 #include "control.h"
+#include "debugfs.h"
 #include "kmalloc.h"
 #include "procfs.h"
 #include "slab.h"
@@ -139,9 +140,11 @@ static int __init toyalloc_init(void)
 	ret = toy_procfs_init(toy_default_zone, &toy_default_caches);
 	if (ret)
 		goto fail_procfs;
-	ret = toy_control_init(toy_default_zone);
+	ret = toy_control_init(toy_default_zone, &toy_default_caches,
+			       &toy_default_kmalloc);
 	if (ret)
 		goto fail_control;
+	toy_debugfs_init(toy_default_zone, &toy_default_caches);
 	pr_info("zone %s: %d blocks, %lu pages\n", toy_default_zone->name,
 		nr_blocks, toy_zone_nr_pages(toy_default_zone));
 	return 0;
@@ -157,6 +160,7 @@ fail_kmalloc:
 
 static void __exit toyalloc_exit(void)
 {
+	toy_debugfs_exit();
 	toy_control_exit();
 	toy_procfs_exit();
 	toy_kmalloc_exit(&toy_default_kmalloc);

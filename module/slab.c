@@ -90,6 +90,7 @@
 
 #include "buddy.h"
 #include "slab.h"
+#include "trace.h"
 
 #define TOY_SLAB_MAX_ORDER	5
 
@@ -241,6 +242,7 @@ static int toy_cache_grow(struct toy_cache *cache)
 	spin_lock_irqsave(&cache->lock, flags);
 	head->slab.cache = cache;
 	list_add(&head->lru, &cache->slabs_free);
+	cache->grown++;
 	cache->nr_slabs++;
 	cache->free_objects += cache->num;
 	spin_unlock_irqrestore(&cache->lock, flags);
@@ -285,6 +287,7 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 	if (head->slab.inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
 			list_move(&head->lru, release);
+			cache->reaped++;
 			cache->nr_slabs--;
 			cache->free_objects -= cache->num;
 		} else {
@@ -371,12 +374,17 @@ void *toy_cache_alloc(struct toy_cache *cache)
 	struct toy_array_cache *ac;
 	struct toy_page *head;
 	unsigned long flags;
+	unsigned int pass;
 	void *obj;
 
-	for (;;) {
+	for (pass = 0;; pass++) {
 		local_irq_save(flags);
 		ac = this_cpu_ptr(cache->cpu_cache);
 		spin_lock(&ac->lock);
+		if (!pass && ac->avail)
+			ac->allochit++;
+		else if (!pass)
+			ac->allocmiss++;
 		if (ac->avail || toy_cache_refill(cache, ac)) {
 			obj = ac->entry[--ac->avail];
 			spin_unlock(&ac->lock);
@@ -384,6 +392,7 @@ void *toy_cache_alloc(struct toy_cache *cache)
 			head = toy_obj_slab(cache, obj);
 			clear_bit(toy_obj_index(cache, head, obj),
 				  toy_slab_bitmap(cache, head));
+			trace_toy_cache_alloc(cache->name, obj, cache->size);
 			return obj;
 		}
 		spin_unlock(&ac->lock);
@@ -439,13 +448,18 @@ int toy_cache_free(struct toy_cache *cache, void *obj)
 		return -EINVAL;
 	}
 
+	trace_toy_cache_free(cache->name, obj, cache->size);
 	local_irq_save(flags);
 	ac = this_cpu_ptr(cache->cpu_cache);
 	spin_lock(&ac->lock);
-	if (ac->avail >= READ_ONCE(cache->limit))
+	if (ac->avail >= READ_ONCE(cache->limit)) {
+		ac->freemiss++;
 		toy_cache_flush(cache, ac,
 				min(READ_ONCE(cache->batchcount), ac->avail),
 				&release);
+	} else {
+		ac->freehit++;
+	}
 	ac->entry[ac->avail++] = obj;
 	spin_unlock(&ac->lock);
 	local_irq_restore(flags);
@@ -469,6 +483,36 @@ struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj)
 	return head ? head->slab.cache : NULL;
 }
 EXPORT_SYMBOL_GPL(toy_cache_of);
+
+/**
+ * toy_cache_get_stats() - sum a cache's event counts over its CPUs
+ * @cache: the cache
+ * @stats: the result
+ */
+void toy_cache_get_stats(struct toy_cache *cache, struct toy_cache_stats *stats)
+{
+	struct toy_array_cache *ac;
+	unsigned long flags;
+	int cpu;
+
+	memset(stats, 0, sizeof(*stats));
+	for_each_possible_cpu(cpu) {
+		ac = per_cpu_ptr(cache->cpu_cache, cpu);
+		spin_lock_irqsave(&ac->lock, flags);
+		stats->allochit += ac->allochit;
+		stats->allocmiss += ac->allocmiss;
+		stats->freehit += ac->freehit;
+		stats->freemiss += ac->freemiss;
+		spin_unlock_irqrestore(&ac->lock, flags);
+	}
+	stats->allocs = stats->allochit + stats->allocmiss;
+	stats->frees = stats->freehit + stats->freemiss;
+	spin_lock_irqsave(&cache->lock, flags);
+	stats->grown = cache->grown;
+	stats->reaped = cache->reaped;
+	spin_unlock_irqrestore(&cache->lock, flags);
+}
+EXPORT_SYMBOL_GPL(toy_cache_get_stats);
 
 /* Empty every CPU array and the shared array into the slabs. */
 static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
@@ -511,6 +555,7 @@ unsigned long toy_cache_shrink(struct toy_cache *cache)
 	list_for_each_entry(head, &cache->slabs_free, lru)
 		nr_free++;
 	list_splice_init(&cache->slabs_free, &release);
+	cache->reaped += nr_free;
 	cache->nr_slabs -= nr_free;
 	cache->free_objects -= nr_free * cache->num;
 	spin_unlock_irqrestore(&cache->lock, flags);

@@ -32,12 +32,42 @@ struct toy_zone;
  * @lock: taken by its CPU on every allocation and free, so it is uncontended
  *	but for drain, shrink, validation and retuning from another CPU
  * @avail: number of objects in @entry, the most recently freed last
+ * @allochit: allocations served from @entry
+ * @allocmiss: allocations that found @entry empty and refilled it
+ * @freehit: frees that found room in @entry
+ * @freemiss: frees that found @entry full and flushed it first
  * @entry: the objects
  */
 struct toy_array_cache {
 	spinlock_t lock;	/* see @lock above */
 	unsigned int avail;
+	unsigned long allochit;
+	unsigned long allocmiss;
+	unsigned long freehit;
+	unsigned long freemiss;
 	void *entry[TOY_AC_MAX_LIMIT];
+};
+
+/**
+ * struct toy_cache_stats - what happened in a cache
+ * @allocs: allocation requests
+ * @frees: objects freed
+ * @allochit: allocations served by a per-CPU array without refilling it
+ * @allocmiss: allocations that had to refill the array first
+ * @freehit: frees that found room in the per-CPU array
+ * @freemiss: frees that had to flush the array first
+ * @grown: slabs taken from the zone
+ * @reaped: slabs given back to the zone
+ */
+struct toy_cache_stats {
+	unsigned long allocs;
+	unsigned long frees;
+	unsigned long allochit;
+	unsigned long allocmiss;
+	unsigned long freehit;
+	unsigned long freemiss;
+	unsigned long grown;
+	unsigned long reaped;
 };
 
 /**
@@ -91,6 +121,8 @@ struct toy_caches {
  * @slabs_free: slabs with no object allocated
  * @nr_slabs: slabs on the three lists
  * @free_objects: objects free in slabs (not counting the arrays)
+ * @grown: slabs taken from the zone
+ * @reaped: slabs given back to the zone
  * @list: link in the cache set
  */
 struct toy_cache {
@@ -119,6 +151,8 @@ struct toy_cache {
 	struct list_head slabs_free;
 	unsigned long nr_slabs;
 	unsigned long free_objects;
+	unsigned long grown;
+	unsigned long reaped;
 
 	struct list_head list;
 };
@@ -136,6 +170,7 @@ int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 		   unsigned int batchcount, unsigned int shared);
 int toy_cache_validate(struct toy_cache *cache);
 struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj);
+void toy_cache_get_stats(struct toy_cache *cache, struct toy_cache_stats *stats);
 
 void toy_slabinfo_header(struct seq_file *m);
 void toy_cache_slabinfo_show(struct seq_file *m, struct toy_cache *cache);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Pack the VM's initramfs: static busybox, toyalloc.ko, the guest scripts,
+# Pack the VM's initramfs: static busybox, toyalloc.ko, toyctl (built here,
+# statically), the guest scripts,
 # and from the host kmod (insmod/rmmod, one load attempt per call, unlike
 # busybox's) and procps' slabtop with the libraries they link.  Prints the
 # path of the archive.
@@ -24,12 +25,15 @@ add_binary() {
 }
 
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,guest}
+mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,guest}
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$here/init" "$root/init"
 cp "$here"/guest/*.sh "$root/guest/"
 cp "$top/toyalloc.ko" "$root/"
+gcc -O2 -Wall -Wextra -Werror -static -o "$root/bin/toyctl" "$here/toyctl.c"
 add_binary /usr/bin/kmod
 add_binary /usr/bin/slabtop
 mkdir -p "$root/sbin"

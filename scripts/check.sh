@@ -14,7 +14,7 @@ status=0
 if [ "$what" = all ] || [ "$what" = checkpatch ]; then
 	tree=$("$top/scripts/kernel-tree.sh") || exit 1
 	cd "$top"
-	files=$(find module kunit -name '*.[ch]' | sort)
+	files=$(find module kunit qemu -name '*.[ch]' -not -path 'qemu/build/*' | sort)
 	# shellcheck disable=SC2086
 	"$tree/scripts/checkpatch.pl" --no-tree --strict --quiet \
 		--ignore FILE_PATH_CHANGES -f $files || status=1

@@ -29,17 +29,11 @@ fails() {
 	! "$@"
 }
 
-# The reply of a /dev/toyalloc command matches the extended regex.
+# The reply of a toyctl command (its words in one argument) matches the
+# extended regex.
 ctl_says() {
-	ctl "$1" | grep -Eqx "$2"
-}
-
-# One /dev/toyalloc command; prints its reply, fails with the write's error.
-ctl() {
-	exec 3<>/dev/toyalloc || return 1
-	echo "$*" >&3 || { exec 3>&-; return 1; }
-	cat <&3
-	exec 3>&-
+	# shellcheck disable=SC2086
+	toyctl $1 | grep -Eqx "$2"
 }
 
 # The free block count of ORDER (0..10) in /proc/toybuddyinfo.
@@ -79,6 +73,53 @@ slabinfo_format_ok() {
 # slabinfo_field CACHE N: field N of the cache's line.
 slabinfo_field() {
 	awk -v c="$1" -v n="$2" '$1 == c { print $n }' /proc/toyslabinfo
+}
+
+# The unusable and extfrag indices of every order, computed here from
+# /proc/toybuddyinfo with mm/vmstat.c's integer formulas, printed as the
+# debugfs files print them.
+indices_from_buddyinfo() {
+	awk '{
+		pw[0] = 1
+		for (o = 1; o <= 10; o++) pw[o] = 2 * pw[o - 1]
+		for (o = 0; o <= 10; o++) n[o] = $(5 + o)
+		printf "Node %d, zone %8s ", $2, $4
+		for (j = 0; j <= 10; j++) {
+			f = b = s = 0
+			for (o = 0; o <= 10; o++) {
+				f += n[o] * pw[o]; b += n[o]
+				if (o >= j) s += n[o] * pw[o - j]
+			}
+			u[j] = f == 0 ? 1000 : int((f - s * pw[j]) * 1000 / f)
+			e[j] = b == 0 ? 0 : s > 0 ? -1000 : 1000 - int((1000 + int(f * 1000 / pw[j])) / b)
+			printf "%d.%03d ", int(u[j] / 1000), u[j] % 1000
+		}
+		printf "\n"
+		printf "Node %d, zone %8s ", $2, $4
+		for (j = 0; j <= 10; j++) {
+			v = e[j] < 0 ? -e[j] : e[j]
+			printf "%2d.%03d ", int(e[j] / 1000), v % 1000
+		}
+		printf "\n"
+	}' /proc/toybuddyinfo
+}
+
+# Run a command as the unprivileged user nobody.
+as_nobody() {
+	su -s /bin/sh nobody -c "$*"
+}
+
+# The debugfs index files equal indices_from_buddyinfo.
+indices_match_kernel_formulas() {
+	indices_from_buddyinfo >/tmp/idx.expect &&
+		cat /sys/kernel/debug/toyalloc/unusable_index \
+		    /sys/kernel/debug/toyalloc/extfrag_index | cmp - /tmp/idx.expect
+}
+
+# Pages covered by the blocks of the zone map.
+zone_map_pages() {
+	awk '!/^#/ { p = 1; for (i = 0; i < $3; i++) p *= 2; s += p }
+		END { printf "%d\n", s }' /sys/kernel/debug/toyalloc/zone_map
 }
 
 mem_free_kb() {

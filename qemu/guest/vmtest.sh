@@ -21,9 +21,9 @@ check "validator passes on a split zone" ctl_says validate ok
 check "free of the handle is acknowledged" ctl_says "free 0" "freed 0"
 check "free merges back to the fresh zone" \
 	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
-check "freeing an unknown handle is refused" fails ctl free 0
-check "malformed command is refused" fails ctl alloc banana
-check "order 11 is refused" fails ctl alloc 11
+check "freeing an unknown handle is refused" fails toyctl free 0
+check "malformed command is refused" fails toyctl alloc banana
+check "order 11 is refused" fails toyctl alloc 11
 
 check "/proc/toyslabinfo is mode 0644" \
 	sh -c 'ls -l /proc/toyslabinfo | grep -q "^-rw-r--r--"'
@@ -50,6 +50,68 @@ check "a slabinfo write over 128 bytes is refused" \
 	fails sh -c "printf 'toy-kmalloc-64 %0200d\n' 1 >/proc/toyslabinfo"
 check "refused writes leave the tunables alone" \
 	test "$(slabinfo_field toy-kmalloc-64 9) $(slabinfo_field toy-kmalloc-64 10) $(slabinfo_field toy-kmalloc-64 11)" = "32 16 4"
+
+check "kmalloc 100 comes from the 128-byte class" ctl_says "kmalloc 100" "handle 0 size 128"
+check "kmalloc 20000 is a whole order-3 block" ctl_says "kmalloc 20000" "handle 1 size 32768"
+check "cache-create through toyctl" \
+	ctl_says "cache-create vm-obj 64 0" "cache vm-obj objsize 64 align 8 order 0 objperslab 61"
+check "cache-alloc through toyctl" ctl_says "cache-alloc vm-obj" "handle 2 cache vm-obj"
+check "the allocated object shows in /proc/toyslabinfo" \
+	test "$(slabinfo_field vm-obj 2) $(slabinfo_field vm-obj 3)" = "1 61"
+check "a cache with a live object is not destroyed" fails toyctl cache-destroy vm-obj
+check "the refusal names the live objects" \
+	sh -c 'dmesg | grep -q "cache vm-obj: not destroyed: 1 objects still allocated"'
+check "free the object" ctl_says "free 2" "freed 2"
+check "destroy the empty cache" ctl_says "cache-destroy vm-obj" "destroyed vm-obj"
+check "kmalloc of 0 bytes is refused" fails toyctl kmalloc 0
+check "cache-alloc of an unknown cache is refused" fails toyctl cache-alloc vm-obj
+check "release frees the remaining handles" ctl_says release "released 2"
+check "a seeded workload runs" \
+	ctl_says "workload 7 3000" "ops 3000 allocs [0-9]+ frees [0-9]+ failures [0-9]+ live [0-9]+ ns [0-9]+"
+check "validators pass after the workload" ctl_says validate ok
+check "unusable and extfrag indices equal the kernel formulas over buddyinfo" \
+	indices_match_kernel_formulas
+check "stats count the workload's order-0 allocations" \
+	test "$(awk '$1 == 0 { print $2; exit }' /sys/kernel/debug/toyalloc/stats)" -gt 0
+check "zone map tiles the zone: block sizes add up to 16 x 1024 pages" \
+	test "$(zone_map_pages)" = 16384
+toyctl release >/dev/null
+toyctl shrink >/dev/null
+check "release and shrink give the zone back whole" \
+	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
+echo 1 >/sys/kernel/tracing/events/toyalloc/toy_page_alloc/enable
+reply=$(toyctl alloc 1)
+echo 0 >/sys/kernel/tracing/events/toyalloc/toy_page_alloc/enable
+offset=${reply##* }
+check "tracepoint toy_page_alloc records the allocation ($reply)" \
+	grep -q "toy_page_alloc: zone=toy index=$offset order=1" /sys/kernel/tracing/trace
+toyctl release >/dev/null
+
+check "an unprivileged user reads /proc/toybuddyinfo" \
+	as_nobody cat /proc/toybuddyinfo
+check "an unprivileged user reads /proc/toyslabinfo" \
+	as_nobody cat /proc/toyslabinfo
+check "an unprivileged user cannot open /dev/toyalloc" \
+	fails as_nobody 'echo validate >/dev/toyalloc'
+check "an unprivileged user cannot retune through /proc/toyslabinfo" \
+	fails as_nobody 'echo "toy-kmalloc-8 1 1 0" >/proc/toyslabinfo'
+check "the /proc files show no kernel addresses" \
+	fails grep -qiE "0x|ffff[0-9a-f]{8}" /proc/toybuddyinfo /proc/toyslabinfo
+
+for target in /dev/toyalloc /proc/toyslabinfo; do
+	for i in $(seq 1 40); do
+		head -c $((RANDOM % 300 + 1)) /dev/urandom >$target 2>/dev/null
+	done
+	printf '%05000d\n' 7 >$target 2>/dev/null
+	for junk in "" "alloc" "alloc -1" "alloc 4294967296" "free" "free x" \
+		"cache-create" "cache-create a b c" "workload 1 0" "workload 1 99999999" \
+		"toy-kmalloc-8 0 0 0" "toy-kmalloc-8 1 2 3 4" "validate now"; do
+		echo "$junk" >$target 2>/dev/null
+	done
+done
+check "after random bytes, over-long lines and malformed commands: validators pass" \
+	ctl_says validate ok
+check "after the fuzzing the zone is whole" buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
 
 check "rmmod" rmmod toyalloc
 check "/proc/toybuddyinfo is gone after rmmod" test ! -e /proc/toybuddyinfo

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * toyalloc debugfs views, in /sys/kernel/debug/toyalloc/:
+ *
+ *	unusable_index	as /sys/kernel/debug/extfrag/unusable_index
+ *	extfrag_index	as /sys/kernel/debug/extfrag/extfrag_index
+ *	stats		per order: allocs frees splits merges failures;
+ *			per cache: allocs frees allochit allocmiss freehit
+ *			freemiss grown reaped
+ *	zone_map	every block of the zone, "block offset order state
+ *			side" (the lecture's view_chunk), for the first
+ *			TOY_MAP_MAX_BLOCKS order-10 blocks
+ *
+ * All read-only and free of kernel pointers.  As everywhere in debugfs, a
+ * failure to create a file is not an error for the module.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "buddy.h"
+#include "debugfs.h"
+#include "frag.h"
+#include "slab.h"
+
+#define TOY_MAP_MAX_BLOCKS	16
+
+static struct dentry *toy_debugfs_dir;
+static struct toy_caches *toy_debugfs_caches;
+
+static int toy_unusable_index_show(struct seq_file *m, void *v)
+{
+	toy_zone_unusable_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(toy_unusable_index);
+
+static int toy_extfrag_index_show(struct seq_file *m, void *v)
+{
+	toy_zone_extfrag_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(toy_extfrag_index);
+
+static int toy_zone_map_show(struct seq_file *m, void *v)
+{
+	toy_zone_dump(m, m->private, TOY_MAP_MAX_BLOCKS);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(toy_zone_map);
+
+static int toy_stats_show(struct seq_file *m, void *v)
+{
+	struct toy_order_stats stats[TOY_NR_ORDERS];
+	unsigned long nr_free[TOY_NR_ORDERS];
+	struct toy_cache_stats cs;
+	struct toy_cache *cache;
+	unsigned int order;
+
+	toy_zone_snapshot(m->private, nr_free, stats);
+	seq_puts(m, "# order allocs frees splits merges failures\n");
+	for (order = 0; order <= TOY_MAX_ORDER; order++)
+		seq_printf(m, "%u %lu %lu %lu %lu %lu\n", order,
+			   stats[order].allocs, stats[order].frees,
+			   stats[order].splits, stats[order].merges,
+			   stats[order].failures);
+
+	seq_puts(m, "# cache allocs frees allochit allocmiss freehit freemiss grown reaped\n");
+	mutex_lock(&toy_debugfs_caches->mutex);
+	list_for_each_entry(cache, &toy_debugfs_caches->list, list) {
+		toy_cache_get_stats(cache, &cs);
+		seq_printf(m, "%s %lu %lu %lu %lu %lu %lu %lu %lu\n", cache->name,
+			   cs.allocs, cs.frees, cs.allochit, cs.allocmiss,
+			   cs.freehit, cs.freemiss, cs.grown, cs.reaped);
+	}
+	mutex_unlock(&toy_debugfs_caches->mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(toy_stats);
+
+/**
+ * toy_debugfs_init() - create /sys/kernel/debug/toyalloc
+ * @zone: the zone the files describe
+ * @caches: the caches the stats file lists
+ */
+void toy_debugfs_init(struct toy_zone *zone, struct toy_caches *caches)
+{
+	toy_debugfs_caches = caches;
+	toy_debugfs_dir = debugfs_create_dir("toyalloc", NULL);
+	debugfs_create_file("unusable_index", 0444, toy_debugfs_dir, zone,
+			    &toy_unusable_index_fops);
+	debugfs_create_file("extfrag_index", 0444, toy_debugfs_dir, zone,
+			    &toy_extfrag_index_fops);
+	debugfs_create_file("stats", 0444, toy_debugfs_dir, zone, &toy_stats_fops);
+	debugfs_create_file("zone_map", 0444, toy_debugfs_dir, zone,
+			    &toy_zone_map_fops);
+}
+
+/**
+ * toy_debugfs_exit() - remove /sys/kernel/debug/toyalloc
+ */
+void toy_debugfs_exit(void)
+{
+	debugfs_remove_recursive(toy_debugfs_dir);
+}
