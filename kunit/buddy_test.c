@@ -28,7 +28,7 @@ static struct toy_zone *test_zone(struct kunit *test)
 
 static int buddy_test_init(struct kunit *test)
 {
-	struct toy_zone *zone = toy_zone_create("kunit", TEST_BLOCKS);
+	struct toy_zone *zone = toy_zone_create("kunit", TEST_BLOCKS, 0);
 
 	if (IS_ERR(zone))
 		return PTR_ERR(zone);
@@ -410,11 +410,11 @@ static void buddy_test_buddyinfo_line(struct kunit *test)
 
 static void buddy_test_create_bad_args(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("kunit", 0)), -EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("kunit", TOY_ZONE_MAX_BLOCKS + 1)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("kunit", 0, 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("kunit", TOY_ZONE_MAX_BLOCKS + 1, 0)),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("a-name-far-too-long", 1)), -EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("", 1)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("a-name-far-too-long", 1, 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_zone_create("", 1, 0)), -EINVAL);
 }
 
 static struct kunit_case buddy_test_cases[] = {

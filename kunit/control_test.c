@@ -156,7 +156,7 @@ static void expect_line(struct kunit *test, const char **buf, const char *expect
 /* The debugfs lines of a zone, printed as mm/vmstat.c prints them. */
 static void control_test_index_lines(struct kunit *test)
 {
-	struct toy_zone *zone = toy_zone_create("kunit", 1);
+	struct toy_zone *zone = toy_zone_create("kunit", 1, 0);
 	struct seq_file m = { };
 	const char *buf;
 	char expect[200];

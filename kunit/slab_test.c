@@ -40,10 +40,10 @@ static int slab_test_init(struct kunit *test)
 
 	if (!t)
 		return -ENOMEM;
-	t->zone = toy_zone_create("kunit", TEST_BLOCKS);
+	t->zone = toy_zone_create("kunit", TEST_BLOCKS, 0);
 	if (IS_ERR(t->zone))
 		return PTR_ERR(t->zone);
-	toy_caches_init(&t->caches, t->zone);
+	toy_caches_init(&t->caches, t->zone, 0);
 	test->priv = t;
 	return 0;
 }

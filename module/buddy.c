@@ -55,6 +55,21 @@
  * was allocated with that order.  A free that fails any check is reported
  * once (rate-limited), returns an errno and leaves the zone untouched.
  *
+ * Poisoning
+ * ---------
+ * A zone created with TOY_ZONE_POISON fills every free block with
+ * PAGE_POISON and checks, when it hands a block out, that nobody wrote to
+ * it while it was free: a write after free is reported and the poison
+ * restored.  Freshly poisoned halves of split blocks need no work.
+ *
+ * KASAN
+ * -----
+ * In a kernel built with KASAN and toyalloc built in, free blocks are
+ * poisoned in KASAN's shadow (kasan_poison_pages()) and unpoisoned when
+ * handed out, so any access to a free block of the zone is a KASAN report.
+ * The hooks are not exported to modules, so a modular toyalloc goes
+ * without.
+ *
  * Locking
  * -------
  * zone->lock, an irq-safe spinlock, protects the free lists, their counters
@@ -68,12 +83,16 @@
 #include <linux/bug.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
+#include <linux/kasan.h>
 #include <linux/mm.h>
+#include <linux/poison.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "buddy.h"
+#include "fault.h"
+#include "report.h"
 #include "trace.h"
 
 #define TOY_META_HEAD		BIT(7)
@@ -190,13 +209,54 @@ static void toy_free_list_del(struct toy_zone *zone, unsigned long idx,
 	zone->free_area[order].nr_free--;
 }
 
+#if IS_BUILTIN(CONFIG_TOYALLOC) && IS_ENABLED(CONFIG_KASAN)
+static void toy_kasan_free_block(void *addr, unsigned int order)
+{
+	kasan_poison_pages(virt_to_page(addr), order, false);
+}
+
+static void toy_kasan_alloc_block(void *addr, unsigned int order)
+{
+	kasan_unpoison_pages(virt_to_page(addr), order, false);
+}
+#else
+static void toy_kasan_free_block(void *addr, unsigned int order)
+{
+}
+
+static void toy_kasan_alloc_block(void *addr, unsigned int order)
+{
+}
+#endif
+
+/* A block leaving the free lists must still hold PAGE_POISON everywhere. */
+static void toy_check_poison(struct toy_zone *zone, void *addr,
+			     unsigned long idx, unsigned int order)
+{
+	size_t size = PAGE_SIZE << order;
+	u8 *bad = memchr_inv(addr, PAGE_POISON, size);
+
+	if (!bad)
+		return;
+	if (toy_report_ratelimit()) {
+		pr_err("=============================================================================\n");
+		pr_err("BUG zone %s: poison overwritten in a free block: page %lu, order %u, byte %zu is 0x%02x\n",
+		       zone->name, idx, order, (size_t)(bad - (u8 *)addr), *bad);
+		print_hex_dump(KERN_ERR, KBUILD_MODNAME ": ", DUMP_PREFIX_OFFSET, 16, 1,
+			       bad, min_t(size_t, 64, (u8 *)addr + size - bad), false);
+		pr_err("FIX zone %s: poison restored\n", zone->name);
+	}
+	memset(addr, PAGE_POISON, size);
+}
+
 /**
  * toy_zone_alloc() - allocate 2^@order contiguous pages from a zone
  * @zone: the zone
  * @order: 0..TOY_MAX_ORDER
  *
  * Takes the smallest free block of at least @order and splits it down.
- * Never sleeps; callable from any context.
+ * Never sleeps; callable from any context.  The block is zeroed when
+ * init_on_alloc is on.
  *
  * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
  * NULL when @order is out of range or no block is large enough.
@@ -206,6 +266,7 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 	struct toy_page *page;
 	unsigned long flags, idx;
 	unsigned int k;
+	void *addr;
 
 	if (order > TOY_MAX_ORDER)
 		return NULL;
@@ -214,7 +275,7 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 	for (k = order; k <= TOY_MAX_ORDER; k++)
 		if (zone->free_area[k].nr_free)
 			break;
-	if (k > TOY_MAX_ORDER) {
+	if (k > TOY_MAX_ORDER || toy_should_fail(PAGE_SIZE << order)) {
 		zone->stats[order].failures++;
 		spin_unlock_irqrestore(&zone->lock, flags);
 		trace_toy_page_alloc_fail(zone->name, order);
@@ -232,12 +293,19 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 	}
 	page->meta = toy_meta(idx, order, true);
 	page->slab.cache = NULL;
+	page->slab_broken = false;
 	INIT_LIST_HEAD(&page->lru);
 	zone->stats[order].allocs++;
 	spin_unlock_irqrestore(&zone->lock, flags);
 
 	trace_toy_page_alloc(zone->name, idx, order);
-	return toy_zone_page_address(zone, page);
+	addr = toy_zone_page_address(zone, page);
+	toy_kasan_alloc_block(addr, order);
+	if (zone->flags & TOY_ZONE_POISON)
+		toy_check_poison(zone, addr, idx, order);
+	if (want_init_on_alloc(GFP_KERNEL))
+		memset(addr, 0, PAGE_SIZE << order);
+	return addr;
 }
 EXPORT_SYMBOL_GPL(toy_zone_alloc);
 
@@ -287,12 +355,16 @@ int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 	reason = toy_bad_free_reason(zone, addr, idx, order);
 	if (reason) {
 		spin_unlock_irqrestore(&zone->lock, flags);
-		pr_err_ratelimited("zone %s: bad free of %p (order %u): %s\n",
-				   zone->name, addr, order, reason);
+		if (toy_report_ratelimit())
+			pr_err("zone %s: bad free of %p (order %u): %s\n",
+			       zone->name, addr, order, reason);
 		return -EINVAL;
 	}
 
 	trace_toy_page_free(zone->name, idx, order);
+	if (zone->flags & TOY_ZONE_POISON)
+		memset(addr, PAGE_POISON, PAGE_SIZE << order);
+	toy_kasan_free_block(addr, order);
 	zone->stats[order].frees++;
 	zone->pages[idx].meta = 0;
 	while (order < TOY_MAX_ORDER) {
@@ -590,6 +662,7 @@ static unsigned long toy_zone_release_blocks(struct toy_zone *zone)
 			continue;
 		}
 		xa_erase(&zone->block_of_pfn, page_to_pfn(page) >> TOY_MAX_ORDER);
+		toy_kasan_alloc_block(page_address(page), TOY_MAX_ORDER);
 		__free_pages(page, TOY_MAX_ORDER);
 	}
 	return in_use;
@@ -628,7 +701,8 @@ static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
 	struct page *page;
 	int ret;
 
-	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, TOY_MAX_ORDER);
+	page = toy_should_fail(PAGE_SIZE << TOY_MAX_ORDER) ? NULL :
+		alloc_pages(GFP_KERNEL | __GFP_NOWARN, TOY_MAX_ORDER);
 	if (!page)
 		return -ENOMEM;
 	ret = xa_err(xa_store(&zone->block_of_pfn,
@@ -639,6 +713,9 @@ static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
 		return ret;
 	}
 	zone->blocks[block] = page;
+	if (zone->flags & TOY_ZONE_POISON)
+		memset(page_address(page), PAGE_POISON, PAGE_SIZE << TOY_MAX_ORDER);
+	toy_kasan_free_block(page_address(page), TOY_MAX_ORDER);
 	toy_free_list_add(zone, block << TOY_MAX_ORDER, TOY_MAX_ORDER);
 	return 0;
 }
@@ -647,6 +724,7 @@ static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
  * toy_zone_create() - build a zone over freshly allocated order-10 blocks
  * @name: the zone's name, up to 15 characters
  * @nr_blocks: number of 4 MiB blocks, 1..TOY_ZONE_MAX_BLOCKS
+ * @flags: 0 or TOY_ZONE_POISON
  *
  * Takes @nr_blocks blocks with alloc_pages(GFP_KERNEL, 10); may sleep.
  *
@@ -654,7 +732,8 @@ static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
  * ERR_PTR(-ENOMEM) when memory runs out, after giving back every block
  * already taken.
  */
-struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks)
+struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
+				 unsigned long flags)
 {
 	struct toy_zone *zone;
 	unsigned int order;
@@ -662,21 +741,25 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks)
 	int ret;
 
 	if (!nr_blocks || nr_blocks > TOY_ZONE_MAX_BLOCKS || !name || !*name ||
-	    strlen(name) >= TOY_ZONE_NAME_LEN)
+	    strlen(name) >= TOY_ZONE_NAME_LEN || (flags & ~TOY_ZONE_POISON))
 		return ERR_PTR(-EINVAL);
 
-	zone = kzalloc(sizeof(*zone), GFP_KERNEL);
+	zone = toy_should_fail(sizeof(*zone)) ? NULL :
+		kzalloc(sizeof(*zone), GFP_KERNEL);
 	if (!zone)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&zone->lock);
 	xa_init(&zone->block_of_pfn);
+	zone->flags = flags;
 	strscpy(zone->name, name, sizeof(zone->name));
 	for (order = 0; order <= TOY_MAX_ORDER; order++)
 		INIT_LIST_HEAD(&zone->free_area[order].free_list);
 	zone->nr_blocks = nr_blocks;
-	zone->blocks = kcalloc(nr_blocks, sizeof(*zone->blocks), GFP_KERNEL);
-	zone->pages = kvcalloc((size_t)nr_blocks << TOY_MAX_ORDER,
-			       sizeof(*zone->pages), GFP_KERNEL);
+	if (!toy_should_fail(nr_blocks * sizeof(*zone->blocks)))
+		zone->blocks = kcalloc(nr_blocks, sizeof(*zone->blocks), GFP_KERNEL);
+	if (zone->blocks && !toy_should_fail(sizeof(*zone->pages) << TOY_MAX_ORDER))
+		zone->pages = kvcalloc((size_t)nr_blocks << TOY_MAX_ORDER,
+				       sizeof(*zone->pages), GFP_KERNEL);
 	if (!zone->blocks || !zone->pages) {
 		ret = -ENOMEM;
 		goto fail;

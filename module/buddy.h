@@ -18,6 +18,9 @@
 #define TOY_ZONE_MAX_BLOCKS	1024U
 #define TOY_ZONE_NAME_LEN	16
 
+/* Flags of toy_zone_create(). */
+#define TOY_ZONE_POISON		BIT(0)	/* poison free blocks, check on alloc */
+
 struct seq_file;
 struct toy_cache;
 
@@ -30,6 +33,7 @@ struct toy_cache;
  *	head page only: the cache, the offset of the first object (colour) and
  *	the number of objects handed out
  * @meta: the buddy tag of the page, see buddy.c
+ * @slab_broken: set by the slab layer on a slab it stopped using (slab.c)
  *
  * Like the kernel's struct page, one per page.  40 bytes on 64-bit: 1% of
  * a 4 KiB page, under the 64 bytes of the kernel's struct page.
@@ -42,6 +46,7 @@ struct toy_page {
 		unsigned int inuse;
 	} slab;
 	u8 meta;
+	bool slab_broken;
 };
 
 /**
@@ -81,6 +86,7 @@ struct toy_order_stats {
  * @block_of_pfn: pfn >> TOY_MAX_ORDER to block index, the O(1) way from an
  *	address back to its page index
  * @nr_blocks: number of order-10 blocks
+ * @flags: TOY_ZONE_* flags
  * @name: printed in /proc/toybuddyinfo and in error reports
  */
 struct toy_zone {
@@ -91,10 +97,12 @@ struct toy_zone {
 	struct page **blocks;
 	struct xarray block_of_pfn;
 	unsigned int nr_blocks;
+	unsigned long flags;
 	char name[TOY_ZONE_NAME_LEN];
 };
 
-struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks);
+struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
+				 unsigned long flags);
 void toy_zone_destroy(struct toy_zone *zone);
 
 void *toy_zone_alloc(struct toy_zone *zone, unsigned int order);

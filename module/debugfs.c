@@ -10,6 +10,7 @@
  *	zone_map	every block of the zone, "block offset order state
  *			side" (the lecture's view_chunk), for the first
  *			TOY_MAP_MAX_BLOCKS order-10 blocks
+ *	fail_toyalloc/	the fault-injection attribute (fault.c)
  *
  * All read-only and free of kernel pointers.  As everywhere in debugfs, a
  * failure to create a file is not an error for the module.
@@ -22,6 +23,7 @@
 
 #include "buddy.h"
 #include "debugfs.h"
+#include "fault.h"
 #include "frag.h"
 #include "slab.h"
 
@@ -96,6 +98,7 @@ void toy_debugfs_init(struct toy_zone *zone, struct toy_caches *caches)
 	debugfs_create_file("stats", 0444, toy_debugfs_dir, zone, &toy_stats_fops);
 	debugfs_create_file("zone_map", 0444, toy_debugfs_dir, zone,
 			    &toy_zone_map_fops);
+	toy_fault_debugfs_init(toy_debugfs_dir);
 }
 
 /**

@@ -16,11 +16,13 @@
 
 #include <linux/export.h>
 #include <linux/gfp.h>
+#include <linux/kmemleak.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 
 #include "buddy.h"
 #include "kmalloc.h"
+#include "report.h"
 #include "slab.h"
 
 static const unsigned int toy_kmalloc_sizes[TOY_KMALLOC_CLASSES] = {
@@ -103,8 +105,13 @@ void *toy_kmalloc_alloc(struct toy_kmalloc *km, size_t size, gfp_t flags)
 	if (!size || size > PAGE_SIZE << TOY_MAX_ORDER)
 		return NULL;
 	cache = toy_kmalloc_class(km, size);
-	ptr = cache ? toy_cache_alloc(cache) :
-		toy_zone_alloc(km->caches->zone, get_order(size));
+	if (cache) {
+		ptr = toy_cache_alloc_caller(cache, _RET_IP_);
+	} else {
+		ptr = toy_zone_alloc(km->caches->zone, get_order(size));
+		if (ptr)
+			kmemleak_alloc(ptr, size, 1, GFP_ATOMIC);
+	}
 	if (ptr && (flags & __GFP_ZERO))
 		memset(ptr, 0, size);
 	return ptr;
@@ -128,11 +135,13 @@ int toy_kmalloc_free(struct toy_kmalloc *km, const void *ptr)
 		return 0;
 	head = toy_zone_block_head(zone, ptr);
 	if (head && head->slab.cache)
-		return toy_cache_free(head->slab.cache, (void *)ptr);
+		return toy_cache_free_caller(head->slab.cache, (void *)ptr, _RET_IP_);
 	if (!head || toy_zone_page_address(zone, head) != ptr) {
-		pr_err_ratelimited("kfree of %p: not a toy_kmalloc allocation\n", ptr);
+		if (toy_report_ratelimit())
+			pr_err("kfree of %p: not a toy_kmalloc allocation\n", ptr);
 		return -EINVAL;
 	}
+	kmemleak_free(ptr);
 	return toy_zone_free(zone, (void *)ptr, toy_page_order(head));
 }
 EXPORT_SYMBOL_GPL(toy_kmalloc_free);

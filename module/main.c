@@ -25,11 +25,20 @@
 #include "kmalloc.h"
 #include "procfs.h"
 #include "slab.h"
+#include "slab_debug.h"
 #include "toyalloc.h"
 
 static int nr_blocks = 16;
 module_param(nr_blocks, int, 0444);
 MODULE_PARM_DESC(nr_blocks, "order-10 (4 MiB) blocks in the default zone, 1..1024 (default 16)");
+
+static bool page_poison;
+module_param(page_poison, bool, 0444);
+MODULE_PARM_DESC(page_poison, "poison free page blocks and check them on allocation");
+
+static char *slab_debug = "";
+module_param(slab_debug, charp, 0444);
+MODULE_PARM_DESC(slab_debug, "debug every cache: letters of F (checks), Z (red zones), P (poison), U (owner tracking), as slub_debug=");
 
 static struct toy_zone *toy_default_zone;
 static struct toy_caches toy_default_caches;
@@ -120,6 +129,7 @@ EXPORT_SYMBOL_GPL(toy_ksize);
 
 static int __init toyalloc_init(void)
 {
+	unsigned long debug_flags;
 	int ret;
 
 	if (nr_blocks < 1 || nr_blocks > TOY_ZONE_MAX_BLOCKS) {
@@ -127,13 +137,19 @@ static int __init toyalloc_init(void)
 		       TOY_ZONE_MAX_BLOCKS);
 		return -EINVAL;
 	}
-	toy_default_zone = toy_zone_create("toy", nr_blocks);
+	if (toy_slab_debug_flags(slab_debug, &debug_flags)) {
+		pr_err("slab_debug=%s: only the letters F, Z, P and U are known\n",
+		       slab_debug);
+		return -EINVAL;
+	}
+	toy_default_zone = toy_zone_create("toy", nr_blocks,
+					   page_poison ? TOY_ZONE_POISON : 0);
 	if (IS_ERR(toy_default_zone)) {
 		ret = PTR_ERR(toy_default_zone);
 		pr_err("cannot take %d blocks of 4 MiB: %d\n", nr_blocks, ret);
 		return ret;
 	}
-	toy_caches_init(&toy_default_caches, toy_default_zone);
+	toy_caches_init(&toy_default_caches, toy_default_zone, debug_flags);
 	ret = toy_kmalloc_init(&toy_default_kmalloc, &toy_default_caches);
 	if (ret)
 		goto fail_kmalloc;

@@ -81,15 +81,20 @@
 #include <linux/bitmap.h>
 #include <linux/cache.h>
 #include <linux/export.h>
+#include <linux/kmemleak.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 
 #include "buddy.h"
+#include "fault.h"
+#include "report.h"
 #include "slab.h"
+#include "slab_debug.h"
 #include "trace.h"
 
 #define TOY_SLAB_MAX_ORDER	5
@@ -209,6 +214,47 @@ static unsigned long toy_free_limit(struct toy_cache *cache)
 		cache->num;
 }
 
+/*
+ * Free index stack entries are stored XORed with the cache's secret and
+ * the entry's own address, so that a stray write into the management area
+ * decodes to an index that is out of range or names an object that is not
+ * free, and is caught instead of followed (SLUB's freelist hardening).
+ */
+static u16 toy_stack_mask(struct toy_cache *cache, const u16 *entry)
+{
+	return cache->random ^ (u16)((unsigned long)entry >> 1);
+}
+
+static void toy_stack_set(struct toy_cache *cache, u16 *entry, unsigned int idx)
+{
+	*entry = idx ^ toy_stack_mask(cache, entry);
+}
+
+static unsigned int toy_stack_get(struct toy_cache *cache, const u16 *entry)
+{
+	return *entry ^ toy_stack_mask(cache, entry);
+}
+
+/* Fill a new slab's free stack: in order, or shuffled (Fisher-Yates). */
+static void toy_slab_init_stack(struct toy_cache *cache, struct toy_page *head)
+{
+	u16 *stack = toy_slab_free_stack(cache, head);
+	unsigned int i, j, tmp;
+
+	for (i = 0; i < cache->num; i++)
+		stack[i] = i;
+	if (cache->flags & TOY_SLAB_RANDOMIZE) {
+		for (i = cache->num - 1; i > 0; i--) {
+			j = get_random_u32_below(i + 1);
+			tmp = stack[i];
+			stack[i] = stack[j];
+			stack[j] = tmp;
+		}
+	}
+	for (i = 0; i < cache->num; i++)
+		toy_stack_set(cache, &stack[i], stack[i]);
+}
+
 /* Slab growth: one new slab, constructed, then put on the free list. */
 static int toy_cache_grow(struct toy_cache *cache)
 {
@@ -216,7 +262,6 @@ static int toy_cache_grow(struct toy_cache *cache)
 	unsigned long flags;
 	unsigned int i, colour;
 	void *base;
-	u16 *stack;
 
 	base = toy_zone_alloc(cache->zone, cache->order);
 	if (!base)
@@ -231,13 +276,14 @@ static int toy_cache_grow(struct toy_cache *cache)
 
 	head->slab.s_mem = colour * cache->colour_off;
 	head->slab.inuse = 0;
-	stack = toy_slab_free_stack(cache, head);
-	for (i = 0; i < cache->num; i++)
-		stack[i] = i;
+	toy_slab_init_stack(cache, head);
 	bitmap_fill(toy_slab_bitmap(cache, head), cache->num);
-	if (cache->ctor)
-		for (i = 0; i < cache->num; i++)
+	for (i = 0; i < cache->num; i++) {
+		if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
+			toy_debug_init_object(cache, toy_slab_object(cache, head, i));
+		if (cache->ctor)
 			cache->ctor(toy_slab_object(cache, head, i));
+	}
 
 	spin_lock_irqsave(&cache->lock, flags);
 	head->slab.cache = cache;
@@ -249,26 +295,55 @@ static int toy_cache_grow(struct toy_cache *cache)
 	return 0;
 }
 
+/*
+ * A slab whose free stack is corrupted hands out nothing more: its free
+ * objects are written off, and it goes back to the zone once the objects
+ * it handed out have all come back (toy_slab_put()).  cache->lock held.
+ */
+static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
+				unsigned int bad)
+{
+	if (toy_report_ratelimit()) {
+		pr_err("=============================================================================\n");
+		pr_err("BUG %s: free list corrupted: entry %u of slab at page %ld decodes to %u\n",
+		       cache->name, head->slab.inuse,
+		       toy_zone_page_index(cache->zone, toy_slab_base(cache, head)), bad);
+		pr_err("FIX %s: slab isolated, %u free objects written off\n",
+		       cache->name, cache->num - head->slab.inuse);
+	}
+	cache->free_objects -= cache->num - head->slab.inuse;
+	head->slab_broken = true;
+	list_move(&head->lru, &cache->slabs_broken);
+}
+
 /* Take one free object from the slabs; cache->lock held. */
 static void *toy_slab_take(struct toy_cache *cache)
 {
 	struct toy_page *head;
-	void *obj;
+	unsigned int idx;
 
-	head = list_first_entry_or_null(&cache->slabs_partial, struct toy_page, lru);
-	if (!head)
-		head = list_first_entry_or_null(&cache->slabs_free, struct toy_page, lru);
-	if (!head)
-		return NULL;
+	for (;;) {
+		head = list_first_entry_or_null(&cache->slabs_partial,
+						struct toy_page, lru);
+		if (!head)
+			head = list_first_entry_or_null(&cache->slabs_free,
+							struct toy_page, lru);
+		if (!head)
+			return NULL;
+		idx = toy_stack_get(cache,
+				    &toy_slab_free_stack(cache, head)[head->slab.inuse]);
+		if (idx < cache->num && test_bit(idx, toy_slab_bitmap(cache, head)))
+			break;
+		toy_slab_quarantine(cache, head, idx);
+	}
 
-	obj = toy_slab_object(cache, head,
-			      toy_slab_free_stack(cache, head)[head->slab.inuse++]);
+	head->slab.inuse++;
 	cache->free_objects--;
 	if (head->slab.inuse == cache->num)
 		list_move(&head->lru, &cache->slabs_full);
 	else if (head->slab.inuse == 1)
 		list_move(&head->lru, &cache->slabs_partial);
-	return obj;
+	return toy_slab_object(cache, head, idx);
 }
 
 /*
@@ -281,8 +356,17 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 {
 	struct toy_page *head = toy_obj_slab(cache, obj);
 
-	toy_slab_free_stack(cache, head)[--head->slab.inuse] =
-		toy_obj_index(cache, head, obj);
+	if (head->slab_broken) {
+		if (!--head->slab.inuse) {
+			list_move(&head->lru, release);
+			cache->reaped++;
+			cache->nr_slabs--;
+		}
+		return;
+	}
+	head->slab.inuse--;
+	toy_stack_set(cache, &toy_slab_free_stack(cache, head)[head->slab.inuse],
+		      toy_obj_index(cache, head, obj));
 	cache->free_objects++;
 	if (head->slab.inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
@@ -358,18 +442,31 @@ static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
 	memmove(ac->entry, ac->entry + count, ac->avail * sizeof(void *));
 }
 
-/**
- * toy_cache_alloc() - allocate an object
- * @cache: the cache
- *
- * Takes the most recently freed object of this CPU's array; grows the cache
- * by a slab when the array, the shared array and every slab are empty.
- * Never sleeps.
- *
- * Return: a constructed object aligned to the cache's alignment, or NULL
- * when the zone has no block left for a new slab.
+/*
+ * Debug checks and init_on_alloc, on an object about to be handed out;
+ * and kmemleak learns of it, so that it scans the object for pointers and
+ * reports it if it leaks.
  */
-void *toy_cache_alloc(struct toy_cache *cache)
+static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
+				     unsigned long caller)
+{
+	kmemleak_alloc(obj, cache->object_size, 1, GFP_ATOMIC);
+	if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
+		toy_debug_alloc(cache, obj, caller);
+	if (!cache->ctor && want_init_on_alloc(GFP_KERNEL))
+		memset(obj, 0, cache->object_size);
+}
+
+/**
+ * toy_cache_alloc_caller() - allocate an object on behalf of @caller
+ * @cache: the cache
+ * @caller: the address owner tracking records (_RET_IP_ of the API entry)
+ *
+ * See toy_cache_alloc().
+ *
+ * Return: the object, or NULL.
+ */
+void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller)
 {
 	struct toy_array_cache *ac;
 	struct toy_page *head;
@@ -392,6 +489,7 @@ void *toy_cache_alloc(struct toy_cache *cache)
 			head = toy_obj_slab(cache, obj);
 			clear_bit(toy_obj_index(cache, head, obj),
 				  toy_slab_bitmap(cache, head));
+			toy_cache_prepare_object(cache, obj, caller);
 			trace_toy_cache_alloc(cache->name, obj, cache->size);
 			return obj;
 		}
@@ -400,6 +498,24 @@ void *toy_cache_alloc(struct toy_cache *cache)
 		if (toy_cache_grow(cache))
 			return NULL;
 	}
+}
+EXPORT_SYMBOL_GPL(toy_cache_alloc_caller);
+
+/**
+ * toy_cache_alloc() - allocate an object
+ * @cache: the cache
+ *
+ * Takes the most recently freed object of this CPU's array; grows the cache
+ * by a slab when the array, the shared array and every slab are empty.
+ * Never sleeps.  Zeroed when init_on_alloc is on and the cache has no
+ * constructor.
+ *
+ * Return: a constructed object aligned to the cache's alignment, or NULL
+ * when the zone has no block left for a new slab.
+ */
+void *toy_cache_alloc(struct toy_cache *cache)
+{
+	return toy_cache_alloc_caller(cache, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(toy_cache_alloc);
 
@@ -436,6 +552,23 @@ static const char *toy_bad_object_reason(struct toy_cache *cache, const void *ob
  */
 int toy_cache_free(struct toy_cache *cache, void *obj)
 {
+	return toy_cache_free_caller(cache, obj, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(toy_cache_free);
+
+/**
+ * toy_cache_free_caller() - free an object on behalf of @caller
+ * @cache: the cache
+ * @obj: the object
+ * @caller: the address owner tracking records
+ *
+ * See toy_cache_free().
+ *
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int toy_cache_free_caller(struct toy_cache *cache, void *obj,
+			  unsigned long caller)
+{
 	struct toy_array_cache *ac;
 	const char *reason;
 	unsigned long flags;
@@ -443,10 +576,16 @@ int toy_cache_free(struct toy_cache *cache, void *obj)
 
 	reason = toy_bad_object_reason(cache, obj);
 	if (reason) {
-		pr_err_ratelimited("cache %s: bad free of %p: %s\n",
-				   cache->name, obj, reason);
+		if (toy_report_ratelimit())
+			pr_err("cache %s: bad free of %p: %s\n", cache->name,
+			       obj, reason);
 		return -EINVAL;
 	}
+	kmemleak_free(obj);
+	if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
+		toy_debug_free(cache, obj, caller);
+	else if (!cache->ctor && want_init_on_free())
+		memset(obj, 0, cache->object_size);
 
 	trace_toy_cache_free(cache->name, obj, cache->size);
 	local_irq_save(flags);
@@ -466,7 +605,7 @@ int toy_cache_free(struct toy_cache *cache, void *obj)
 	toy_slabs_release(cache, &release);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(toy_cache_free);
+EXPORT_SYMBOL_GPL(toy_cache_free_caller);
 
 /**
  * toy_cache_of() - the cache an object was allocated from
@@ -568,7 +707,7 @@ toy_shared_array_alloc(unsigned int shared, unsigned int batchcount)
 {
 	struct toy_shared_array *array;
 
-	if (!shared)
+	if (!shared || toy_should_fail(shared * batchcount * sizeof(void *)))
 		return NULL;
 	array = kzalloc(struct_size(array, entry, shared * batchcount), GFP_KERNEL);
 	if (array)
@@ -675,8 +814,9 @@ static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
 			     unsigned int align, unsigned long flags)
 {
 	cache->object_size = size;
+	cache->flags = flags;
 	cache->align = toy_alignment(flags, align, size);
-	cache->size = ALIGN(size, cache->align);
+	cache->size = ALIGN(toy_debug_layout(cache), cache->align);
 	cache->order = toy_slab_order(cache->size);
 	cache->num = toy_objects_in(PAGE_SIZE << cache->order, cache->size);
 	cache->mgmt = (PAGE_SIZE << cache->order) - toy_mgmt_size(cache->num);
@@ -719,10 +859,12 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	if (ret)
 		goto unlock;
 	ret = -ENOMEM;
-	cache = kzalloc(sizeof(*cache), GFP_KERNEL);
+	cache = toy_should_fail(sizeof(*cache)) ? NULL :
+		kzalloc(sizeof(*cache), GFP_KERNEL);
 	if (!cache)
 		goto unlock;
-	cache->cpu_cache = alloc_percpu(struct toy_array_cache);
+	if (!toy_should_fail(sizeof(struct toy_array_cache)))
+		cache->cpu_cache = alloc_percpu(struct toy_array_cache);
 	if (!cache->cpu_cache)
 		goto free;
 	for_each_possible_cpu(cpu)
@@ -732,7 +874,8 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	cache->caches = caches;
 	cache->zone = caches->zone;
 	cache->ctor = ctor;
-	toy_cache_layout(cache, size, align, flags);
+	cache->random = get_random_u32();
+	toy_cache_layout(cache, size, align, flags | caches->flags);
 	toy_default_tunables(cache);
 	cache->shared_array = toy_shared_array_alloc(cache->shared,
 						     cache->batchcount);
@@ -742,6 +885,7 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	INIT_LIST_HEAD(&cache->slabs_full);
 	INIT_LIST_HEAD(&cache->slabs_partial);
 	INIT_LIST_HEAD(&cache->slabs_free);
+	INIT_LIST_HEAD(&cache->slabs_broken);
 	list_add_tail(&cache->list, &caches->list);
 	mutex_unlock(&caches->mutex);
 	return cache;
@@ -789,10 +933,13 @@ EXPORT_SYMBOL_GPL(toy_cache_destroy);
  * toy_caches_init() - start an empty set of caches over a zone
  * @caches: the set
  * @zone: the zone its caches take slabs from
+ * @flags: TOY_SLAB_* flags every cache of the set gets, e.g. debug flags
  */
-void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone)
+void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone,
+		     unsigned long flags)
 {
 	caches->zone = zone;
+	caches->flags = flags;
 	mutex_init(&caches->mutex);
 	INIT_LIST_HEAD(&caches->list);
 }
@@ -852,8 +999,10 @@ static int toy_cache_bad(struct toy_cache *cache, const char *what, long value)
 /*
  * Check one slab: its free stack names distinct objects, the cached objects
  * that lie in it are neither free in it nor listed twice, and exactly those
- * two groups have their bitmap bit set.  @seen is scratch for cache->num
- * bits.  Returns how many cached objects lie in the slab, or -EUCLEAN.
+ * two groups have their bitmap bit set.  Of a quarantined slab only the
+ * cached objects are checked: its stack is not trusted, and the free objects
+ * it wrote off keep their bits.  @seen is scratch for cache->num bits.
+ * Returns how many cached objects lie in the slab, or -EUCLEAN.
  */
 static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 			      const struct toy_cached_objects *cached,
@@ -867,9 +1016,10 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 	if (head->slab.cache != cache || head->slab.inuse > cache->num)
 		return toy_cache_bad(cache, "slab header", head->slab.inuse);
 	bitmap_zero(seen, cache->num);
-	for (i = head->slab.inuse; i < cache->num; i++) {
-		if (stack[i] >= cache->num || __test_and_set_bit(stack[i], seen))
-			return toy_cache_bad(cache, "free stack entry", stack[i]);
+	for (i = head->slab_broken ? cache->num : head->slab.inuse; i < cache->num; i++) {
+		idx = toy_stack_get(cache, &stack[i]);
+		if (idx >= cache->num || __test_and_set_bit(idx, seen))
+			return toy_cache_bad(cache, "free stack entry", idx);
 	}
 	while (lo < hi) {	/* first cached object at or after start */
 		i = lo + (hi - lo) / 2;
@@ -886,7 +1036,8 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 			return toy_cache_bad(cache, "object both cached and free, or cached twice",
 					     idx);
 	}
-	if (!bitmap_equal(seen, toy_slab_bitmap(cache, head), cache->num))
+	if (!head->slab_broken &&
+	    !bitmap_equal(seen, toy_slab_bitmap(cache, head), cache->num))
 		return toy_cache_bad(cache, "bitmap differs from the free and cached objects",
 				     toy_slab_object(cache, head, 0) - toy_slab_base(cache, head));
 	return in_slab;
@@ -897,18 +1048,21 @@ static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
 			     const struct toy_cached_objects *cached,
 			     unsigned long *seen, unsigned long *totals)
 {
+	bool broken = list == &cache->slabs_broken;
 	struct toy_page *head;
 	long in_slab;
 
 	list_for_each_entry(head, list, lru) {
-		if (head->slab.inuse < min_inuse || head->slab.inuse > max_inuse)
+		if (head->slab.inuse < min_inuse || head->slab.inuse > max_inuse ||
+		    head->slab_broken != broken)
 			return toy_cache_bad(cache, "slab on the wrong list",
 					     head->slab.inuse);
 		in_slab = toy_validate_slab(cache, head, cached, seen);
 		if (in_slab < 0)
 			return in_slab;
 		totals[0]++;
-		totals[1] += cache->num - head->slab.inuse;
+		if (!broken)
+			totals[1] += cache->num - head->slab.inuse;
 		totals[2] += in_slab;
 	}
 	return 0;
@@ -952,6 +1106,9 @@ int toy_cache_validate(struct toy_cache *cache)
 	if (!ret)
 		ret = toy_validate_list(cache, &cache->slabs_free, 0, 0, &cached,
 					seen, totals);
+	if (!ret)
+		ret = toy_validate_list(cache, &cache->slabs_broken, 1, cache->num,
+					&cached, seen, totals);
 	if (!ret && totals[0] != cache->nr_slabs)
 		ret = toy_cache_bad(cache, "slab counter", cache->nr_slabs);
 	if (!ret && totals[1] != cache->free_objects)

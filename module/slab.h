@@ -23,9 +23,18 @@ struct toy_zone;
 /* Largest accepted sharedfactor. */
 #define TOY_MAX_SHARED		8
 
-/* Flags of toy_cache_create(). */
-#define TOY_SLAB_HWCACHE_ALIGN	BIT(0)	/* align objects to cache lines */
-#define TOY_SLAB_FLAGS_MASK	TOY_SLAB_HWCACHE_ALIGN
+/* Flags of toy_cache_create(); slab_debug.c explains the debug ones. */
+#define TOY_SLAB_HWCACHE_ALIGN		BIT(0)	/* align objects to cache lines */
+#define TOY_SLAB_RED_ZONE		BIT(1)	/* Z: red zone after each object */
+#define TOY_SLAB_POISON			BIT(2)	/* P: poison free objects */
+#define TOY_SLAB_CONSISTENCY_CHECKS	BIT(3)	/* F: check on alloc and free */
+#define TOY_SLAB_STORE_USER		BIT(4)	/* U: last alloc and free owner */
+#define TOY_SLAB_RANDOMIZE		BIT(5)	/* shuffle the free list of new slabs */
+#define TOY_SLAB_DEBUG_FLAGS		(TOY_SLAB_RED_ZONE | TOY_SLAB_POISON | \
+					 TOY_SLAB_CONSISTENCY_CHECKS | \
+					 TOY_SLAB_STORE_USER)
+#define TOY_SLAB_FLAGS_MASK		(TOY_SLAB_HWCACHE_ALIGN | TOY_SLAB_DEBUG_FLAGS | \
+					 TOY_SLAB_RANDOMIZE)
 
 /**
  * struct toy_array_cache - objects kept for one CPU (SLAB's array_cache)
@@ -85,11 +94,13 @@ struct toy_shared_array {
 /**
  * struct toy_caches - the caches built on one zone
  * @zone: where every cache of the set takes its slabs
+ * @flags: TOY_SLAB_* flags added to every cache created in the set
  * @mutex: protects @list; names are unique within the set
  * @list: the caches, in creation order
  */
 struct toy_caches {
 	struct toy_zone *zone;
+	unsigned long flags;
 	struct mutex mutex;	/* see @mutex above */
 	struct list_head list;
 };
@@ -100,7 +111,12 @@ struct toy_caches {
  * @caches: the set the cache belongs to
  * @zone: the zone its slabs come from
  * @object_size: the size asked for
- * @size: distance between objects: @object_size rounded up to @align
+ * @size: distance between objects: @object_size and the debug bytes,
+ *	rounded up to @align
+ * @flags: TOY_SLAB_* flags in force
+ * @red_zone: bytes of red zone after each object, 0 without
+ * @track: offset of the owner tracks in each object, 0 without
+ * @random: per-cache secret the free index stack is XORed with
  * @align: alignment of every object
  * @order: every slab is one buddy block of this order
  * @num: objects per slab
@@ -119,6 +135,9 @@ struct toy_caches {
  * @slabs_full: slabs with every object allocated (or cached)
  * @slabs_partial: slabs with some objects free
  * @slabs_free: slabs with no object allocated
+ * @slabs_broken: slabs whose free index stack was found corrupted: they
+ *	hand out nothing more and go back to the zone when their last
+ *	object comes back
  * @nr_slabs: slabs on the three lists
  * @free_objects: objects free in slabs (not counting the arrays)
  * @grown: slabs taken from the zone
@@ -131,6 +150,10 @@ struct toy_cache {
 	struct toy_zone *zone;
 	unsigned int object_size;
 	unsigned int size;
+	unsigned long flags;
+	unsigned int red_zone;
+	unsigned int track;
+	u16 random;
 	unsigned int align;
 	unsigned int order;
 	unsigned int num;
@@ -149,6 +172,7 @@ struct toy_cache {
 	struct list_head slabs_full;
 	struct list_head slabs_partial;
 	struct list_head slabs_free;
+	struct list_head slabs_broken;
 	unsigned long nr_slabs;
 	unsigned long free_objects;
 	unsigned long grown;
@@ -157,14 +181,18 @@ struct toy_cache {
 	struct list_head list;
 };
 
-void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone);
+void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone,
+		     unsigned long flags);
 
 struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 				   unsigned int size, unsigned int align,
 				   unsigned long flags, void (*ctor)(void *));
 int toy_cache_destroy(struct toy_cache *cache);
 void *toy_cache_alloc(struct toy_cache *cache);
+void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller);
 int toy_cache_free(struct toy_cache *cache, void *obj);
+int toy_cache_free_caller(struct toy_cache *cache, void *obj,
+			  unsigned long caller);
 unsigned long toy_cache_shrink(struct toy_cache *cache);
 int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 		   unsigned int batchcount, unsigned int shared);

@@ -10,13 +10,17 @@
 # This repository is linked into it as drivers/toyalloc (Kconfig from
 # kunit/Kconfig), and kunit.py runs with kunit/.kunitconfig.
 # KUNIT_ARCH=x86_64 runs under QEMU with 2 CPUs instead of UML.
+# KUNIT_CONFIG=sanitizers uses kunit/sanitizers.kunitconfig (KASAN, UBSAN,
+# KFENCE, kmemleak, lockdep, ...; x86_64 only).
 # KUNIT_TIMEOUT (seconds, default 1800) bounds the whole build and run.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$("$top/scripts/kernel-tree.sh")
 arch=${KUNIT_ARCH:-um}
-build=$(dirname "$tree")/build-$arch
+config=${KUNIT_CONFIG:-}
+build=$(dirname "$tree")/build-$arch${config:+-$config}
+kunitconfig=$top/kunit/${config:+$config}.kunitconfig
 
 ln -sfn "$top" "$tree/drivers/toyalloc"
 grep -q 'drivers/toyalloc/kunit/Kconfig' "$tree/drivers/Kconfig" ||
@@ -24,7 +28,7 @@ grep -q 'drivers/toyalloc/kunit/Kconfig' "$tree/drivers/Kconfig" ||
 grep -q 'toyalloc/' "$tree/drivers/Makefile" ||
 	echo 'obj-$(CONFIG_TOYALLOC) += toyalloc/' >>"$tree/drivers/Makefile"
 
-args=(--build_dir="$build" --kunitconfig="$top/kunit/.kunitconfig"
+args=(--build_dir="$build" --kunitconfig="$kunitconfig"
 	--jobs="$(nproc)" --timeout=900)
 if [ "$arch" != um ]; then
 	args+=(--arch="$arch" --qemu_args='-smp 2')
