@@ -9,6 +9,7 @@
 #   make kunit    the KUnit suites under kunit.py (UML; KUNIT_ARCH=x86_64)
 #   make check    checkpatch --strict and sparse
 #   make test     everything above that checks something; ends "N passed, N failed"
+#   make bench    toyalloc against the kernel's allocators (UML and QEMU)
 #
 # KDIR overrides the kernel headers; KVER the Debian kernel release.
 
@@ -17,7 +18,7 @@ KVER ?= $(shell scripts/debian-kernel.sh)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m
 
-.PHONY: all module deps run shell kunit check test clean
+.PHONY: all module deps run shell kunit check test bench clean
 
 all: module
 
@@ -43,6 +44,9 @@ check: deps
 
 test: deps
 	scripts/test.sh
+
+bench: deps
+	scripts/bench.sh
 
 clean:
 	+$(KBUILD) clean

@@ -16,6 +16,7 @@
  *	release				free every handle and the workload's hold
  *	shrink				give every cache's free slabs back
  *	validate			run the zone and cache validators
+ *	bench OPS REPS			the benchmark (bench.c), results in dmesg
  *
  * Allocations answer with a handle, an index into a bounded table, so user
  * space never sees a kernel pointer; page blocks also give their page
@@ -42,6 +43,7 @@
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
+#include "bench.h"
 #include "buddy.h"
 #include "control.h"
 #include "kmalloc.h"
@@ -94,6 +96,7 @@ static const struct toy_ctl_syntax {
 	{ "release", TOY_CTL_RELEASE, false, 0 },
 	{ "shrink", TOY_CTL_SHRINK, false, 0 },
 	{ "validate", TOY_CTL_VALIDATE, false, 0 },
+	{ "bench", TOY_CTL_BENCH, false, 2 },
 };
 
 /**
@@ -322,6 +325,19 @@ static int toy_ctl_validate(struct toy_ctl_reply *reply)
 	return ret;
 }
 
+static int toy_ctl_bench(const struct toy_ctl_cmd *cmd, struct toy_ctl_reply *reply)
+{
+	struct toy_bench_config cfg = { cmd->args[0], cmd->args[1] };
+	int ret = toy_bench_run(&cfg, toy_bench_print, NULL);
+
+	if (ret == -EINVAL)
+		pr_err("control: bench takes 1024..%lu operations and 1..15 repetitions\n",
+		       TOY_BENCH_MAX_OPS);
+	else if (!ret)
+		toy_reply(reply, "bench done: results in dmesg\n");
+	return ret;
+}
+
 static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 			   struct toy_ctl_reply *reply)
 {
@@ -381,6 +397,8 @@ static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 		return 0;
 	case TOY_CTL_VALIDATE:
 		return toy_ctl_validate(reply);
+	case TOY_CTL_BENCH:
+		return toy_ctl_bench(cmd, reply);
 	}
 	return -EINVAL;
 }

@@ -23,6 +23,7 @@ enum toy_ctl_verb {
 	TOY_CTL_RELEASE,
 	TOY_CTL_SHRINK,
 	TOY_CTL_VALIDATE,
+	TOY_CTL_BENCH,
 };
 
 /**

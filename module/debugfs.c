@@ -98,7 +98,7 @@ void toy_debugfs_init(struct toy_zone *zone, struct toy_caches *caches)
 	debugfs_create_file("stats", 0444, toy_debugfs_dir, zone, &toy_stats_fops);
 	debugfs_create_file("zone_map", 0444, toy_debugfs_dir, zone,
 			    &toy_zone_map_fops);
-	toy_fault_debugfs_init(toy_debugfs_dir);
+	toy_fault_init(toy_debugfs_dir);
 }
 
 /**

@@ -35,11 +35,15 @@ bool toy_should_fail(size_t size)
 }
 
 /**
- * toy_fault_debugfs_init() - create the fail_toyalloc attribute directory
+ * toy_fault_init() - set up the attribute and its debugfs directory
  * @parent: the module's debugfs directory
+ *
+ * An injected failure logs one line, not a stack dump (verbose 1): the
+ * failures are deliberate and the paths are known.
  */
-void toy_fault_debugfs_init(struct dentry *parent)
+void toy_fault_init(struct dentry *parent)
 {
+	toy_fault_attr.verbose = 1;
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fault_create_debugfs_attr("fail_toyalloc", parent, &toy_fault_attr);
 #endif
@@ -50,7 +54,7 @@ bool toy_should_fail(size_t size)
 	return false;
 }
 
-void toy_fault_debugfs_init(struct dentry *parent)
+void toy_fault_init(struct dentry *parent)
 {
 }
 #endif

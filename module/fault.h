@@ -7,6 +7,6 @@
 struct dentry;
 
 bool toy_should_fail(size_t size);
-void toy_fault_debugfs_init(struct dentry *parent);
+void toy_fault_init(struct dentry *parent);
 
 #endif /* _TOYALLOC_FAULT_H */

@@ -43,6 +43,7 @@ int toy_kmalloc_init(struct toy_kmalloc *km, struct toy_caches *caches)
 	unsigned int i;
 
 	km->caches = caches;
+	memset(km->class, 0, sizeof(km->class));
 	for (i = 0; i < TOY_KMALLOC_CLASSES; i++) {
 		snprintf(name, sizeof(name), "toy-kmalloc-%u", toy_kmalloc_sizes[i]);
 		km->class[i] = toy_cache_create(caches, name, toy_kmalloc_sizes[i],

@@ -68,8 +68,11 @@
  * -------
  * The lock order is: toy_array_cache.lock of a CPU, then toy_cache.lock,
  * then the zone's lock.  The array lock is uncontended in the fast path: a
- * CPU takes its own with interrupts off, and other CPUs only take it to
- * drain, validate or retune.  toy_cache.lock protects the slab lists, their
+ * task takes its CPU's own, pinned there by migrate_disable() (so the lock
+ * may sleep on PREEMPT_RT), and other CPUs only take it to drain, validate
+ * or retune.  A slab leaving the cache loses its cache pointer under
+ * toy_cache.lock, so a racing bad free of one of its objects is refused
+ * rather than let through.  toy_cache.lock protects the slab lists, their
  * counters, the shared array and the tunables.  The bitmap is changed with
  * atomic bit operations, outside the cache lock.  Slabs are given back to
  * the zone after toy_cache.lock is dropped.  toy_caches.mutex serialises
@@ -168,8 +171,9 @@ static unsigned int toy_slab_order(unsigned int size)
 			continue;
 		if (toy_left_over(order, size) * 8 <= PAGE_SIZE << order)
 			return order;
-		if (toy_left_over(order, size) << (best - order) <
-		    toy_left_over(best, size))
+		/* left_over(order) / 2^order < left_over(best) / 2^best */
+		if ((u64)toy_left_over(order, size) << best <
+		    (u64)toy_left_over(best, size) << order)
 			best = order;
 	}
 	return best;
@@ -313,7 +317,16 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 	}
 	cache->free_objects -= cache->num - head->slab.inuse;
 	head->slab_broken = true;
-	list_move(&head->lru, &cache->slabs_broken);
+	if (head->slab.inuse) {
+		list_move(&head->lru, &cache->slabs_broken);
+		return;
+	}
+	/* Nothing of it is out: back to the zone (lock order allows it). */
+	list_del_init(&head->lru);
+	cache->nr_slabs--;
+	cache->reaped++;
+	head->slab.cache = NULL;
+	toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
 }
 
 /* Take one free object from the slabs; cache->lock held. */
@@ -358,6 +371,7 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 
 	if (head->slab_broken) {
 		if (!--head->slab.inuse) {
+			head->slab.cache = NULL;
 			list_move(&head->lru, release);
 			cache->reaped++;
 			cache->nr_slabs--;
@@ -370,6 +384,7 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 	cache->free_objects++;
 	if (head->slab.inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
+			head->slab.cache = NULL;
 			list_move(&head->lru, release);
 			cache->reaped++;
 			cache->nr_slabs--;
@@ -391,7 +406,6 @@ static unsigned long toy_slabs_release(struct toy_cache *cache,
 
 	list_for_each_entry_safe(head, next, release, lru) {
 		list_del_init(&head->lru);
-		head->slab.cache = NULL;
 		toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
 		released++;
 	}
@@ -475,17 +489,17 @@ void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller)
 	void *obj;
 
 	for (pass = 0;; pass++) {
-		local_irq_save(flags);
+		migrate_disable();
 		ac = this_cpu_ptr(cache->cpu_cache);
-		spin_lock(&ac->lock);
+		spin_lock_irqsave(&ac->lock, flags);
 		if (!pass && ac->avail)
 			ac->allochit++;
 		else if (!pass)
 			ac->allocmiss++;
 		if (ac->avail || toy_cache_refill(cache, ac)) {
 			obj = ac->entry[--ac->avail];
-			spin_unlock(&ac->lock);
-			local_irq_restore(flags);
+			spin_unlock_irqrestore(&ac->lock, flags);
+			migrate_enable();
 			head = toy_obj_slab(cache, obj);
 			clear_bit(toy_obj_index(cache, head, obj),
 				  toy_slab_bitmap(cache, head));
@@ -493,8 +507,8 @@ void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller)
 			trace_toy_cache_alloc(cache->name, obj, cache->size);
 			return obj;
 		}
-		spin_unlock(&ac->lock);
-		local_irq_restore(flags);
+		spin_unlock_irqrestore(&ac->lock, flags);
+		migrate_enable();
 		if (toy_cache_grow(cache))
 			return NULL;
 	}
@@ -588,9 +602,9 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 		memset(obj, 0, cache->object_size);
 
 	trace_toy_cache_free(cache->name, obj, cache->size);
-	local_irq_save(flags);
+	migrate_disable();
 	ac = this_cpu_ptr(cache->cpu_cache);
-	spin_lock(&ac->lock);
+	spin_lock_irqsave(&ac->lock, flags);
 	if (ac->avail >= READ_ONCE(cache->limit)) {
 		ac->freemiss++;
 		toy_cache_flush(cache, ac,
@@ -600,8 +614,8 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 		ac->freehit++;
 	}
 	ac->entry[ac->avail++] = obj;
-	spin_unlock(&ac->lock);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&ac->lock, flags);
+	migrate_enable();
 	toy_slabs_release(cache, &release);
 	return 0;
 }
@@ -691,8 +705,10 @@ unsigned long toy_cache_shrink(struct toy_cache *cache)
 
 	toy_cache_drain(cache, &release);
 	spin_lock_irqsave(&cache->lock, flags);
-	list_for_each_entry(head, &cache->slabs_free, lru)
+	list_for_each_entry(head, &cache->slabs_free, lru) {
+		head->slab.cache = NULL;
 		nr_free++;
+	}
 	list_splice_init(&cache->slabs_free, &release);
 	cache->reaped += nr_free;
 	cache->nr_slabs -= nr_free;

@@ -5,6 +5,8 @@
 #   qemu/run.sh demo|test|shell
 # demo and test print to stdout and are killed after TOYVM_TIMEOUT seconds
 # (default 300): a hung guest fails, it never hangs the caller.
+# TOYVM_ARGS adds to the kernel command line; in test mode script=NAME runs
+# qemu/guest/NAME instead of vmtest.sh.
 set -euo pipefail
 
 mode=${1:-shell}

@@ -4,7 +4,7 @@
  *
  *	toyctl alloc ORDER | free H | kmalloc SIZE | release | shrink | validate
  *	toyctl cache-create NAME SIZE ALIGN | cache-alloc NAME | cache-destroy NAME
- *	toyctl workload SEED OPS
+ *	toyctl workload SEED OPS | bench OPS REPS
  *	toyctl stats | map | frag | buddyinfo | slabinfo
  *
  * Commands go to /dev/toyalloc as one line, and the reply read back from the
@@ -27,7 +27,7 @@
 static const char usage[] =
 	"usage: toyctl alloc ORDER | free H | kmalloc SIZE | release | shrink | validate\n"
 	"       toyctl cache-create NAME SIZE ALIGN | cache-alloc NAME | cache-destroy NAME\n"
-	"       toyctl workload SEED OPS\n"
+	"       toyctl workload SEED OPS | bench OPS REPS\n"
 	"       toyctl stats | map | frag | buddyinfo | slabinfo\n";
 
 static const struct view {

@@ -8,6 +8,10 @@
 #   checkpatch checkpatch.pl --strict is clean
 #   sparse     make C=2 is clean
 #   kunit      every KUnit case under kunit.py (UML), one count each
+#   sanitizers every KUnit case again under kunit.py --arch=x86_64 with 2
+#              CPUs, KASAN, UBSAN, KFENCE, kmemleak, lockdep and the other
+#              checkers of kunit/sanitizers.kunitconfig, one count each,
+#              and one for a console free of any checker's report
 #   vm         every check of qemu/guest/vmtest.sh in the VM, one count each
 #
 # Logs go to $TOYALLOC_CACHE/logs (default ~/.cache/toyalloc/logs).
@@ -51,9 +55,10 @@ step_static() {	# step_static checkpatch|sparse
 }
 
 # kunit.py's summary: "Testing complete. Ran N tests: passed: P, failed: F, ..."
-step_kunit() {
-	local log=$logs/kunit.log summary p
-	"$top/scripts/kunit.sh" >"$log" 2>&1
+step_kunit() {	# step_kunit NAME [VAR=value...]: scripts/kunit.sh in that environment
+	local name=$1 log=$logs/$1.log summary p
+	shift
+	env "$@" "$top/scripts/kunit.sh" >"$log" 2>&1
 	summary=$(grep 'Testing complete. Ran' "$log" | tail -n 1)
 	grep -E '\[(PASSED|FAILED|CRASHED|SKIPPED)\]|EXPECTATION|ASSERTION' "$log" |
 		sed 's/^\[[0-9:]*\] //'
@@ -67,7 +72,20 @@ step_kunit() {
 	for p in $(grep -oE '(failed|crashed|errors): [0-9]*' <<<"$summary" | grep -o '[0-9]*'); do
 		failed=$((failed + p))
 	done
-	echo "kunit: $summary"
+	echo "$name: $summary"
+}
+
+# The checkers print to the console and do not always fail the running
+# case: the guest's console (kunit.py keeps it as test.log) must hold none
+# of their reports.
+step_sanitizer_reports() {
+	local console
+	console=$(ls -t "${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}"/build-x86_64-sanitizers/test.log 2>/dev/null | head -n 1)
+	if [ -n "$console" ] && ! grep -E 'BUG:|WARNING:|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|possible recursive locking|circular locking|inconsistent lock state|sleeping function called|Call Trace' "$console"; then
+		result "sanitizer run: no KASAN, UBSAN, KFENCE, lockdep or other report" OK
+	else
+		result "sanitizer run: no KASAN, UBSAN, KFENCE, lockdep or other report (see $console)" FAIL
+	fi
 }
 
 step_vm() {
@@ -84,7 +102,9 @@ step_vm() {
 step_build
 step_static checkpatch
 step_static sparse
-step_kunit
+step_kunit kunit
+step_kunit sanitizers KUNIT_ARCH=x86_64 KUNIT_CONFIG=sanitizers
+step_sanitizer_reports
 step_vm
 
 echo "$passed passed, $failed failed"

@@ -122,6 +122,23 @@ zone_map_pages() {
 		END { printf "%d\n", s }' /sys/kernel/debug/toyalloc/zone_map
 }
 
+# One load/use/unload cycle: a workload, a large kmalloc and a cache with a
+# live object are all left for rmmod to clean up.
+lifecycle() {
+	insmod /toyalloc.ko nr_blocks=2 &&
+		toyctl workload "$1" 300 >/dev/null &&
+		toyctl kmalloc 5000 >/dev/null &&
+		toyctl cache-create cycle 100 0 >/dev/null &&
+		toyctl cache-alloc cycle >/dev/null &&
+		rmmod toyalloc
+}
+
+# Taint flags other than O (out-of-tree module, 4096) and E (unsigned
+# module, 8192), which any module built outside Debian's tree sets.
+unexpected_taint() {
+	echo $(($(cat /proc/sys/kernel/tainted) & ~(4096 | 8192)))
+}
+
 mem_free_kb() {
 	awk '/^MemFree:/ { print $2 }' /proc/meminfo
 }

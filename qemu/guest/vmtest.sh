@@ -139,6 +139,17 @@ check "a failed insmod gives every block back (MemFree $before -> $after kB)" \
 check "insmod works after the failures" insmod /toyalloc.ko
 check "rmmod at the end" rmmod toyalloc
 
+cycles_ok=1
+for i in $(seq 1 50); do
+	lifecycle "$i" || cycles_ok=0
+	[ "$i" = 5 ] && warm=$(mem_free_kb)
+done
+after=$(mem_free_kb)
+check "50 insmod/rmmod cycles with allocations left for rmmod" test $cycles_ok = 1
+check "cycles 6..50 leak nothing (MemFree $warm -> $after kB)" \
+	test $((warm - after)) -lt 1024
+check "no taint but out-of-tree and unsigned module" test "$(unexpected_taint)" = 0
+
 check "dmesg has no WARNING, BUG, Bad page state or call trace" \
 	fails sh -c 'dmesg | grep -E "WARNING|BUG|Bad page state|Call Trace"'
 echo "vmtest: done"

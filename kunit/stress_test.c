@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite toyalloc_stress: the allocators under every CPU at once.
+ *
+ * One kthread bound to each online CPU, released together, runs a seeded
+ * random mix of STRESS_OPS operations in all: page blocks, objects of three
+ * caches and toy_kmalloc.  A quarter of the objects a thread allocates are
+ * not freed by it but posted to the next CPU's mailbox and freed there, so
+ * frees cross CPUs and per-CPU arrays fill with remote objects.  Every
+ * object carries its owner's stamp, checked when it is freed.  Afterwards
+ * the validators of the zone and of every cache must pass, and destroying
+ * the caches must give the whole zone back.  Run with 2 CPUs under
+ * kunit.py --arch=x86_64 (the sanitizer configuration); under UML it runs
+ * on the one CPU there is.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "../module/buddy.h"
+#include "../module/kmalloc.h"
+#include "../module/slab.h"
+
+#define STRESS_OPS	1000000
+#define STRESS_LIVE	512
+#define MAILBOX_SIZE	256
+#define NR_CACHES	3
+
+/* What one allocation was: a page block, an object of a cache, kmalloc. */
+struct stress_item {
+	u32 *p;
+	int kind;	/* -2 page block (order in @order), -1 kmalloc, else cache */
+	unsigned int order;
+	u32 stamp;
+};
+
+struct stress_mailbox {
+	spinlock_t lock;	/* protects the ring */
+	unsigned int head, count;
+	struct stress_item item[MAILBOX_SIZE];
+};
+
+struct stress_thread {
+	struct stress_run *run;
+	unsigned int id;
+	unsigned long ops, failures, bad_stamps, bad_frees, remote_frees;
+	struct stress_mailbox mailbox;
+	struct stress_item live[STRESS_LIVE];
+	unsigned int nr_live;
+};
+
+struct stress_run {
+	struct toy_zone *zone;
+	struct toy_caches caches;
+	struct toy_kmalloc km;
+	struct toy_cache *cache[NR_CACHES];
+	unsigned int nr_threads;
+	unsigned long ops_per_thread;
+	struct completion go;
+	atomic_t running;
+	struct completion all_done;
+	struct stress_thread *thread;
+};
+
+static bool mailbox_post(struct stress_mailbox *mb, const struct stress_item *item)
+{
+	bool posted = false;
+
+	spin_lock(&mb->lock);
+	if (mb->count < MAILBOX_SIZE) {
+		mb->item[(mb->head + mb->count++) % MAILBOX_SIZE] = *item;
+		posted = true;
+	}
+	spin_unlock(&mb->lock);
+	return posted;
+}
+
+static bool mailbox_take(struct stress_mailbox *mb, struct stress_item *item)
+{
+	bool taken = false;
+
+	spin_lock(&mb->lock);
+	if (mb->count) {
+		*item = mb->item[mb->head];
+		mb->head = (mb->head + 1) % MAILBOX_SIZE;
+		mb->count--;
+		taken = true;
+	}
+	spin_unlock(&mb->lock);
+	return taken;
+}
+
+static void stress_free(struct stress_run *run, struct stress_thread *t,
+			struct stress_item *item)
+{
+	int ret;
+
+	if (*item->p != item->stamp)
+		t->bad_stamps++;
+	if (item->kind == -2)
+		ret = toy_zone_free(run->zone, item->p, item->order);
+	else if (item->kind == -1)
+		ret = toy_kmalloc_free(&run->km, item->p);
+	else
+		ret = toy_cache_free(run->cache[item->kind], item->p);
+	if (ret)
+		t->bad_frees++;
+}
+
+static bool stress_alloc(struct stress_run *run, struct rnd_state *rnd,
+			 struct stress_item *item)
+{
+	u32 r = prandom_u32_state(rnd);
+
+	item->kind = (int)(r % (NR_CACHES + 2)) - 2;
+	if (item->kind == -2) {
+		item->order = min_t(unsigned int, 6, __ffs((r >> 8) | BIT(23)));
+		item->p = toy_zone_alloc(run->zone, item->order);
+	} else if (item->kind == -1) {
+		item->p = toy_kmalloc_alloc(&run->km, 8 + (r >> 8) % 3000, 0);
+	} else {
+		item->p = toy_cache_alloc(run->cache[item->kind]);
+	}
+	return item->p;
+}
+
+static int stress_thread_fn(void *data)
+{
+	struct stress_thread *t = data;
+	struct stress_run *run = t->run;
+	struct stress_thread *next = &run->thread[(t->id + 1) % run->nr_threads];
+	struct stress_item item;
+	struct rnd_state rnd;
+	unsigned int i;
+
+	prandom_seed_state(&rnd, 0x57e55 + t->id);
+	wait_for_completion(&run->go);
+	for (t->ops = 0; t->ops < run->ops_per_thread; t->ops++) {
+		if (mailbox_take(&t->mailbox, &item)) {
+			stress_free(run, t, &item);
+			t->remote_frees++;
+		}
+		if (t->nr_live < STRESS_LIVE && prandom_u32_state(&rnd) % 2) {
+			if (!stress_alloc(run, &rnd, &item)) {
+				t->failures++;
+				continue;
+			}
+			item.stamp = (t->id << 24) ^ (u32)t->ops;
+			*item.p = item.stamp;
+			if (item.kind == -2 || prandom_u32_state(&rnd) % 4 ||
+			    !mailbox_post(&next->mailbox, &item))
+				t->live[t->nr_live++] = item;
+		} else if (t->nr_live) {
+			i = prandom_u32_state(&rnd) % t->nr_live;
+			stress_free(run, t, &t->live[i]);
+			t->live[i] = t->live[--t->nr_live];
+		}
+		if ((t->ops & 1023) == 0)
+			cond_resched();
+	}
+	while (t->nr_live)
+		stress_free(run, t, &t->live[--t->nr_live]);
+	if (atomic_dec_and_test(&run->running))
+		complete(&run->all_done);
+	return 0;
+}
+
+static int stress_test_init(struct kunit *test)
+{
+	struct stress_run *run = kunit_kzalloc(test, sizeof(*run), GFP_KERNEL);
+	static const unsigned int sizes[NR_CACHES] = { 24, 192, 1000 };
+	char name[TOY_CACHE_NAME_LEN];
+	unsigned int i;
+
+	if (!run)
+		return -ENOMEM;
+	run->zone = toy_zone_create("kunit", 16, 0);
+	if (IS_ERR(run->zone))
+		return PTR_ERR(run->zone);
+	toy_caches_init(&run->caches, run->zone, 0);
+	for (i = 0; i < NR_CACHES; i++) {
+		snprintf(name, sizeof(name), "stress-%u", sizes[i]);
+		run->cache[i] = toy_cache_create(&run->caches, name, sizes[i], 0, 0, NULL);
+		if (IS_ERR(run->cache[i]))
+			return PTR_ERR(run->cache[i]);
+	}
+	test->priv = run;
+	return toy_kmalloc_init(&run->km, &run->caches);
+}
+
+static void stress_test_exit(struct kunit *test)
+{
+	struct stress_run *run = test->priv;
+	struct toy_cache *cache, *next;
+
+	list_for_each_entry_safe(cache, next, &run->caches.list, list)
+		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(run->zone), toy_zone_nr_pages(run->zone));
+	toy_zone_destroy(run->zone);
+}
+
+static void stress_test_all_cpus(struct kunit *test)
+{
+	struct stress_run *run = test->priv;
+	unsigned long ops = 0, remote = 0, failures = 0;
+	struct toy_cache *cache;
+	struct stress_thread *t;
+	struct stress_item item;
+	struct task_struct *task;
+	unsigned int i;
+	int cpu;
+
+	run->nr_threads = num_online_cpus();
+	run->ops_per_thread = STRESS_OPS / run->nr_threads;
+	run->thread = kunit_kcalloc(test, run->nr_threads, sizeof(*run->thread), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, run->thread);
+	init_completion(&run->go);
+	init_completion(&run->all_done);
+	atomic_set(&run->running, run->nr_threads);
+
+	i = 0;
+	for_each_online_cpu(cpu) {
+		t = &run->thread[i];
+		t->run = run;
+		t->id = i++;
+		spin_lock_init(&t->mailbox.lock);
+		task = kthread_create(stress_thread_fn, t, "toy_stress/%d", cpu);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		kthread_bind(task, cpu);
+		wake_up_process(task);
+	}
+	complete_all(&run->go);
+	wait_for_completion(&run->all_done);
+
+	for (i = 0; i < run->nr_threads; i++) {
+		t = &run->thread[i];
+		while (mailbox_take(&t->mailbox, &item))
+			stress_free(run, t, &item);
+		KUNIT_EXPECT_EQ_MSG(test, t->bad_stamps, 0UL, "thread %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, t->bad_frees, 0UL, "thread %u", i);
+		ops += t->ops;
+		remote += t->remote_frees;
+		failures += t->failures;
+	}
+	kunit_info(test, "%u CPUs, %lu operations, %lu frees on another CPU, %lu failed allocations\n",
+		   run->nr_threads, ops, remote, failures);
+	KUNIT_EXPECT_GE(test, ops, (unsigned long)STRESS_OPS - run->nr_threads);
+	KUNIT_EXPECT_GT(test, remote, 0UL);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(run->zone), 0);
+	list_for_each_entry(cache, &run->caches.list, list)
+		KUNIT_EXPECT_EQ_MSG(test, toy_cache_validate(cache), 0, "%s", cache->name);
+	toy_kmalloc_exit(&run->km);
+}
+
+static struct kunit_case stress_test_cases[] = {
+	KUNIT_CASE(stress_test_all_cpus),
+	{}
+};
+
+static struct kunit_suite stress_test_suite = {
+	.name = "toyalloc_stress",
+	.init = stress_test_init,
+	.exit = stress_test_exit,
+	.test_cases = stress_test_cases,
+};
+
+kunit_test_suites(&stress_test_suite);

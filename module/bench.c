@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * toyalloc benchmark: toyalloc and the kernel's own allocators, side by side
+ *
+ * Method (after Jesper Brouer's time_bench): every benchmark times whole
+ * loops of @ops operations with ktime_get_ns(), never single operations;
+ * it runs once untimed on each side to warm caches and lists, then @reps
+ * times, the toyalloc loop and the kernel loop alternating so that both see
+ * the same machine state; the result is the median time per operation of
+ * each side and its spread, (max - min) / median.  Both sides run in the
+ * same context (a kthread or the calling task, preemption on), with the
+ * same sizes, alignment and GFP_KERNEL:
+ *
+ *	slab-hot-64/256		alloc+free of one object: a toy cache against
+ *				a kmem_cache of the same size and flags
+ *	slab-batch-N-order	N objects allocated, then freed in order or in
+ *				a fixed random order (per object alloc+free)
+ *	kmalloc-mix		toy_kmalloc/toy_kfree against kmalloc/kfree over
+ *				sizes 8..3000
+ *	pages-order-K		a 2^K page block allocated and freed: orders
+ *				0..3 meet the kernel's per-CPU lists, 4..10 its
+ *				zone lock, split and merge
+ *	pages-batch-256		256 order-0 pages outstanding
+ *	smp-slab-hot-Ncpu	slab-hot-64 on one kthread per CPU, released
+ *				together: ns per operation per CPU
+ *	smp-cross-free		objects allocated on one CPU, freed on another
+ *
+ * Results go to an emit callback, one struct toy_bench_result each.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/math64.h>
+
+#include "bench.h"
+#include "buddy.h"
+#include "kmalloc.h"
+#include "slab.h"
+
+#define TOY_BENCH_MAX_REPS	15
+#define TOY_BENCH_MAX_BATCH	1024
+#define TOY_BENCH_ZONE_BLOCKS	16
+
+/* Everything both sides of the benchmarks use, built once per run. */
+struct toy_bench {
+	const struct toy_bench_config *cfg;
+	struct toy_zone *zone;
+	struct toy_caches caches;
+	struct toy_kmalloc km;
+	struct toy_cache *toy_cache[2];
+	struct kmem_cache *kernel_cache[2];
+	void **objs;
+	unsigned int *perm;
+	toy_bench_emit_t emit;
+	void *priv;
+};
+
+enum toy_bench_side { TOY_SIDE, KERNEL_SIDE };
+
+/* One benchmark: run @ops operations on @side, with @arg. */
+typedef void (*toy_bench_loop_t)(struct toy_bench *b, enum toy_bench_side side,
+				 unsigned long ops, unsigned long arg);
+
+static void toy_loop_slab_hot(struct toy_bench *b, enum toy_bench_side side,
+			      unsigned long ops, unsigned long which)
+{
+	struct toy_cache *tc = b->toy_cache[which];
+	struct kmem_cache *kc = b->kernel_cache[which];
+	unsigned long i;
+	void *p;
+
+	if (side == TOY_SIDE) {
+		for (i = 0; i < ops; i++) {
+			p = toy_cache_alloc(tc);
+			toy_cache_free(tc, p);
+		}
+	} else {
+		for (i = 0; i < ops; i++) {
+			p = kmem_cache_alloc(kc, GFP_KERNEL);
+			kmem_cache_free(kc, p);
+		}
+	}
+}
+
+/*
+ * @arg: batch size in the low 16 bits, bit 16 set to free in the random
+ * order of b->perm (a permutation of 0..n-1, see toy_bench_shuffle()).
+ */
+static void toy_loop_slab_batch(struct toy_bench *b, enum toy_bench_side side,
+				unsigned long ops, unsigned long arg)
+{
+	unsigned int n = arg & 0xffff, i, k;
+	bool random = arg & BIT(16);
+	unsigned long done;
+
+	for (done = 0; done < ops; done += n) {
+		for (i = 0; i < n; i++)
+			b->objs[i] = side == TOY_SIDE ? toy_cache_alloc(b->toy_cache[0]) :
+				kmem_cache_alloc(b->kernel_cache[0], GFP_KERNEL);
+		for (i = 0; i < n; i++) {
+			k = random ? b->perm[i] : i;
+			if (side == TOY_SIDE)
+				toy_cache_free(b->toy_cache[0], b->objs[k]);
+			else
+				kmem_cache_free(b->kernel_cache[0], b->objs[k]);
+		}
+	}
+}
+
+static const unsigned int toy_bench_mix[] = { 8, 24, 64, 100, 200, 512, 1000, 3000 };
+
+static void toy_loop_kmalloc_mix(struct toy_bench *b, enum toy_bench_side side,
+				 unsigned long ops, unsigned long arg)
+{
+	unsigned long i;
+	size_t size;
+	void *p;
+
+	for (i = 0; i < ops; i++) {
+		size = toy_bench_mix[i % ARRAY_SIZE(toy_bench_mix)];
+		if (side == TOY_SIDE) {
+			p = toy_kmalloc_alloc(&b->km, size, 0);
+			toy_kmalloc_free(&b->km, p);
+		} else {
+			p = kmalloc(size, GFP_KERNEL);
+			kfree(p);
+		}
+	}
+}
+
+static void toy_loop_pages(struct toy_bench *b, enum toy_bench_side side,
+			   unsigned long ops, unsigned long order)
+{
+	struct page *page;
+	unsigned long i;
+	void *p;
+
+	for (i = 0; i < ops; i++) {
+		if (side == TOY_SIDE) {
+			p = toy_zone_alloc(b->zone, order);
+			toy_zone_free(b->zone, p, order);
+		} else {
+			page = alloc_pages(GFP_KERNEL, order);
+			if (page)
+				__free_pages(page, order);
+		}
+	}
+}
+
+static void toy_loop_pages_batch(struct toy_bench *b, enum toy_bench_side side,
+				 unsigned long ops, unsigned long n)
+{
+	unsigned long done;
+	unsigned int i;
+
+	for (done = 0; done < ops; done += n) {
+		for (i = 0; i < n; i++)
+			b->objs[i] = side == TOY_SIDE ? toy_zone_alloc(b->zone, 0) :
+				(void *)alloc_page(GFP_KERNEL);
+		for (i = 0; i < n; i++) {
+			if (side == TOY_SIDE)
+				toy_zone_free(b->zone, b->objs[i], 0);
+			else if (b->objs[i])
+				__free_page((struct page *)b->objs[i]);
+		}
+	}
+}
+
+static int toy_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median and spread (permille of the median) of @n timings, sorted here. */
+static void toy_bench_stats(u64 *t, unsigned int n, u64 *median, u32 *spread)
+{
+	sort(t, n, sizeof(*t), toy_cmp_u64, NULL);
+	*median = t[n / 2];
+	*spread = *median ? div64_u64((t[n - 1] - t[0]) * 1000, *median) : 0;
+}
+
+static u64 toy_bench_time(struct toy_bench *b, toy_bench_loop_t loop,
+			  enum toy_bench_side side, unsigned long ops,
+			  unsigned long arg)
+{
+	u64 start = ktime_get_ns();
+
+	loop(b, side, ops, arg);
+	return ktime_get_ns() - start;
+}
+
+/* Warm up, then alternate the sides @reps times; emit per-op medians. */
+static void toy_bench_one(struct toy_bench *b, const char *name,
+			  toy_bench_loop_t loop, unsigned long ops,
+			  unsigned long arg)
+{
+	u64 toy[TOY_BENCH_MAX_REPS], kernel[TOY_BENCH_MAX_REPS];
+	struct toy_bench_result r = { };
+	unsigned int rep;
+
+	loop(b, TOY_SIDE, ops / 4 + 1, arg);
+	loop(b, KERNEL_SIDE, ops / 4 + 1, arg);
+	for (rep = 0; rep < b->cfg->reps; rep++) {
+		toy[rep] = toy_bench_time(b, loop, TOY_SIDE, ops, arg);
+		kernel[rep] = toy_bench_time(b, loop, KERNEL_SIDE, ops, arg);
+		cond_resched();
+	}
+	strscpy(r.name, name, sizeof(r.name));
+	toy_bench_stats(toy, b->cfg->reps, &r.toy_ps, &r.toy_spread);
+	toy_bench_stats(kernel, b->cfg->reps, &r.kernel_ps, &r.kernel_spread);
+	r.toy_ps = div64_u64(r.toy_ps * 1000, ops);
+	r.kernel_ps = div64_u64(r.kernel_ps * 1000, ops);
+	b->emit(&r, b->priv);
+}
+
+/* SMP: one pinned kthread per CPU runs slab-hot-64 on one side. */
+struct toy_bench_worker {
+	struct toy_bench *b;
+	enum toy_bench_side side;
+	unsigned long ops;
+	struct completion *go;
+	atomic_t *running;
+	struct completion *done;
+	u64 ns;
+};
+
+static int toy_bench_worker_fn(void *data)
+{
+	struct toy_bench_worker *w = data;
+
+	wait_for_completion(w->go);
+	w->ns = toy_bench_time(w->b, toy_loop_slab_hot, w->side, w->ops, 0);
+	if (atomic_dec_and_test(w->running))
+		complete(w->done);
+	return 0;
+}
+
+/* Wall time of @nr_cpus kthreads each doing @ops on @side, together. */
+static u64 toy_bench_parallel(struct toy_bench *b, enum toy_bench_side side,
+			      unsigned int nr_cpus, unsigned long ops)
+{
+	struct toy_bench_worker w[2];
+	DECLARE_COMPLETION_ONSTACK(go);
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct task_struct *task;
+	unsigned int i = 0;
+	atomic_t running;
+	int cpu;
+	u64 start;
+
+	atomic_set(&running, nr_cpus);
+	for_each_online_cpu(cpu) {
+		if (i == nr_cpus)
+			break;
+		w[i] = (struct toy_bench_worker){ b, side, ops, &go, &running, &done, 0 };
+		task = kthread_run_on_cpu(toy_bench_worker_fn, &w[i], cpu, "toy_bench/%u");
+		if (IS_ERR(task))
+			return 0;
+		i++;
+	}
+	start = ktime_get_ns();
+	complete_all(&go);
+	wait_for_completion(&done);
+	return ktime_get_ns() - start;
+}
+
+static void toy_bench_smp(struct toy_bench *b, unsigned int nr_cpus)
+{
+	u64 toy[TOY_BENCH_MAX_REPS], kernel[TOY_BENCH_MAX_REPS];
+	struct toy_bench_result r = { };
+	unsigned long ops = b->cfg->ops;
+	unsigned int rep;
+
+	for (rep = 0; rep < b->cfg->reps; rep++) {
+		toy[rep] = toy_bench_parallel(b, TOY_SIDE, nr_cpus, ops);
+		kernel[rep] = toy_bench_parallel(b, KERNEL_SIDE, nr_cpus, ops);
+	}
+	snprintf(r.name, sizeof(r.name), "smp-slab-hot-%ucpu", nr_cpus);
+	toy_bench_stats(toy, b->cfg->reps, &r.toy_ps, &r.toy_spread);
+	toy_bench_stats(kernel, b->cfg->reps, &r.kernel_ps, &r.kernel_spread);
+	/* Wall time per operation of one CPU: equal to 1 CPU's when scaling is perfect. */
+	r.toy_ps = div64_u64(r.toy_ps * 1000, ops);
+	r.kernel_ps = div64_u64(r.kernel_ps * 1000, ops);
+	b->emit(&r, b->priv);
+}
+
+static int toy_bench_setup(struct toy_bench *b)
+{
+	static const unsigned int sizes[2] = { 64, 256 };
+	char name[TOY_CACHE_NAME_LEN];
+	unsigned int i;
+	int ret;
+
+	b->zone = toy_zone_create("bench", TOY_BENCH_ZONE_BLOCKS, 0);
+	if (IS_ERR(b->zone))
+		return PTR_ERR(b->zone);
+	toy_caches_init(&b->caches, b->zone, 0);
+	ret = toy_kmalloc_init(&b->km, &b->caches);
+	if (ret)
+		return ret;
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "bench-%u", sizes[i]);
+		b->toy_cache[i] = toy_cache_create(&b->caches, name, sizes[i], 0, 0, NULL);
+		if (IS_ERR(b->toy_cache[i]))
+			return PTR_ERR(b->toy_cache[i]);
+		b->kernel_cache[i] = kmem_cache_create(name, sizes[i], 0, 0, NULL);
+		if (!b->kernel_cache[i])
+			return -ENOMEM;
+	}
+	b->objs = kvcalloc(TOY_BENCH_MAX_BATCH, sizeof(*b->objs), GFP_KERNEL);
+	b->perm = kvcalloc(TOY_BENCH_MAX_BATCH, sizeof(*b->perm), GFP_KERNEL);
+	if (!b->objs || !b->perm)
+		return -ENOMEM;
+	return 0;
+}
+
+/* The same pseudo-random permutation of 0..n-1 for both sides. */
+static void toy_bench_shuffle(struct toy_bench *b, unsigned int n)
+{
+	struct rnd_state rnd;
+	unsigned int i, j;
+
+	prandom_seed_state(&rnd, n);
+	for (i = 0; i < n; i++)
+		b->perm[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		j = prandom_u32_state(&rnd) % (i + 1);
+		swap(b->perm[i], b->perm[j]);
+	}
+}
+
+/* Free everything; -EBUSY if a benchmark left toyalloc memory allocated. */
+static int toy_bench_teardown(struct toy_bench *b)
+{
+	unsigned int i;
+	int ret = 0;
+
+	kvfree(b->perm);
+	kvfree(b->objs);
+	for (i = 0; i < 2; i++) {
+		kmem_cache_destroy(b->kernel_cache[i]);
+		if (!IS_ERR_OR_NULL(b->toy_cache[i]) && toy_cache_destroy(b->toy_cache[i]))
+			ret = -EBUSY;
+	}
+	if (b->km.caches)
+		toy_kmalloc_exit(&b->km);
+	if (!IS_ERR_OR_NULL(b->zone)) {
+		if (toy_zone_free_pages(b->zone) != toy_zone_nr_pages(b->zone))
+			ret = -EBUSY;
+		toy_zone_destroy(b->zone);
+	}
+	return ret;
+}
+
+/**
+ * toy_bench_print() - print a result as one "bench:" line in the log
+ * @r: the result
+ * @priv: unused
+ *
+ * "bench: NAME toy_ns=T kernel_ns=K ratio=R toy_spread=S% kernel_spread=S%",
+ * the form scripts/bench.sh reads.
+ */
+void toy_bench_print(const struct toy_bench_result *r, void *priv)
+{
+	u64 ratio = r->kernel_ps ? div64_u64(r->toy_ps * 1000, r->kernel_ps) : 0;
+
+	pr_info("bench: %s toy_ns=%llu.%02llu kernel_ns=%llu.%02llu ratio=%llu.%03llu toy_spread=%u.%u%% kernel_spread=%u.%u%%\n",
+		r->name, r->toy_ps / 1000, r->toy_ps % 1000 / 10,
+		r->kernel_ps / 1000, r->kernel_ps % 1000 / 10, ratio / 1000,
+		ratio % 1000, r->toy_spread / 10, r->toy_spread % 10,
+		r->kernel_spread / 10, r->kernel_spread % 10);
+}
+
+/**
+ * toy_bench_run() - run every benchmark once
+ * @cfg: operations per timed loop and repetitions
+ * @emit: called with each result
+ * @priv: passed to @emit
+ *
+ * Builds its own zone and caches, so it disturbs no other user.  May sleep;
+ * takes seconds to minutes depending on @cfg.
+ *
+ * Return: 0, -EINVAL for a bad @cfg, -ENOMEM, or -EBUSY when the
+ * benchmarks did not give back all they took (a bug, reported).
+ */
+int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
+		  void *priv)
+{
+	static const unsigned int batches[] = { 1, 16, 256, 1024 };
+	struct toy_bench b = { .cfg = cfg, .emit = emit, .priv = priv };
+	unsigned long ops = cfg->ops;
+	char name[TOY_BENCH_NAME_LEN];
+	unsigned int i, order;
+	int ret;
+
+	if (!cfg->reps || cfg->reps > TOY_BENCH_MAX_REPS || ops < 1024 ||
+	    ops > TOY_BENCH_MAX_OPS)
+		return -EINVAL;
+	ret = toy_bench_setup(&b);
+	if (ret)
+		goto out;
+
+	toy_bench_one(&b, "slab-hot-64", toy_loop_slab_hot, ops, 0);
+	toy_bench_one(&b, "slab-hot-256", toy_loop_slab_hot, ops, 1);
+	for (i = 0; i < ARRAY_SIZE(batches); i++) {
+		snprintf(name, sizeof(name), "slab-batch-%u-inorder", batches[i]);
+		toy_bench_one(&b, name, toy_loop_slab_batch, ops, batches[i]);
+		snprintf(name, sizeof(name), "slab-batch-%u-random", batches[i]);
+		toy_bench_shuffle(&b, batches[i]);
+		toy_bench_one(&b, name, toy_loop_slab_batch, ops, batches[i] | BIT(16));
+	}
+	toy_bench_one(&b, "kmalloc-mix", toy_loop_kmalloc_mix, ops, 0);
+	for (order = 0; order <= TOY_MAX_ORDER; order++) {
+		snprintf(name, sizeof(name), "pages-order-%u", order);
+		/* Large blocks cost their size: fewer operations, same time. */
+		toy_bench_one(&b, name, toy_loop_pages, max(ops >> order, 256UL), order);
+	}
+	toy_bench_one(&b, "pages-batch-256", toy_loop_pages_batch, ops, 256);
+	if (num_online_cpus() >= 2) {
+		toy_bench_smp(&b, 1);
+		toy_bench_smp(&b, 2);
+	}
+out:
+	return toy_bench_teardown(&b) ?: ret;
+}

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, in the VM: the benchmark on Debian's kernel with 2 CPUs, and
+# the slab layouts of the kernel's kmalloc caches next to toyalloc's.
+# benchops= and benchreps= come from the kernel command line.
+. /guest/lib.sh
+
+insmod /toyalloc.ko
+dmesg -c >/dev/null
+toyctl bench "${benchops:-20000}" "${benchreps:-5}"
+echo "=== BEGIN bench"
+dmesg | grep -o 'toyalloc: bench: .*'
+echo "=== END bench"
+echo "=== BEGIN slabinfo-kernel"
+grep -E '^kmalloc-[0-9]+k? ' /proc/slabinfo
+echo "=== END slabinfo-kernel"
+echo "=== BEGIN slabinfo-toy"
+grep '^toy-kmalloc-' /proc/toyslabinfo
+echo "=== END slabinfo-toy"
+rmmod toyalloc

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: toyalloc against the kernel's allocators, measured in the same
+# run (module/bench.c), in two places:
+#   uml        kunit.py's UML kernel (native speed, one CPU), built from
+#              kunit/bench.kunitconfig: no lock debugging on either side
+#   qemu-smp2  Debian's kernel in QEMU (TCG, 2 CPUs): emulated, so only the
+#              ratios mean anything
+# Prints a table, writes qemu/build/bench.csv (benchmark,env,toy_ns,
+# kernel_ns,ratio) and qemu/build/bench-memory.txt (slab layouts), and
+# records the kernel configuration that changes the kernel's side.
+#   BENCH_OPS (default 200000, UML) and BENCH_VM_OPS (default 20000),
+#   BENCH_REPS (default 5).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/qemu/build
+mkdir -p "$out"
+ops=${BENCH_OPS:-200000}
+vm_ops=${BENCH_VM_OPS:-20000}
+reps=${BENCH_REPS:-5}
+csv=$out/bench.csv
+
+# "toyalloc: bench: NAME toy_ns=T kernel_ns=K ratio=R ..." -> CSV rows.
+to_csv() {
+	grep -o 'toyalloc: bench: .*' | sed 's/\r$//' |
+		awk -v env="$1" '{
+			for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			print $3 "," env "," v["toy_ns"] "," v["kernel_ns"] "," v["ratio"]
+		}'
+}
+
+echo "benchmark,env,toy_ns,kernel_ns,ratio" >"$csv"
+
+echo "bench: UML, $ops operations x $reps repetitions"
+KUNIT_CONFIG=bench "$top/scripts/kunit.sh" 'toyalloc_bench.*' \
+	--kernel_args="toyalloc_kunit.bench_ops=$ops toyalloc_kunit.bench_reps=$reps" \
+	--raw_output=all >"$out/bench-uml.log" 2>&1 || true
+to_csv uml <"$out/bench-uml.log" >>"$csv"
+
+echo "bench: QEMU with 2 CPUs, $vm_ops operations x $reps repetitions"
+make -s -C "$top" module >/dev/null
+TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps" \
+	"$top/qemu/run.sh" test >"$out/bench-vm.log" 2>&1 || true
+to_csv qemu-smp2 <"$out/bench-vm.log" >>"$csv"
+
+if [ "$(wc -l <"$csv")" -lt 2 ]; then
+	echo "bench: no results; see $out/bench-uml.log and $out/bench-vm.log" >&2
+	exit 1
+fi
+column -s, -t "$csv"
+echo "bench: wrote $csv"
+
+{
+	echo "Kernel configuration of the kernel's side:"
+	kver=$("$top/scripts/debian-kernel.sh")
+	echo "  qemu-smp2 (Debian $kver):"
+	grep -E '^CONFIG_(SLUB|SLAB_FREELIST|INIT_ON|PREEMPT|HARDENED_USERCOPY|KASAN|PROVE_LOCKING)[A-Z_]*=' \
+		"/boot/config-$kver" | sed 's/^/    /'
+	echo "  uml (kunit/bench.kunitconfig):"
+	grep -E '^CONFIG_(SLUB|SLAB_FREELIST|INIT_ON|PREEMPT|HARDENED_USERCOPY|KASAN|PROVE_LOCKING)[A-Z_]*=' \
+		"${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/build-um-bench/.config" | sed 's/^/    /'
+	echo
+	echo "Slab layout per kmalloc class (same VM): objects per slab, pages per slab, bytes wasted per slab"
+	printf '%-8s %22s %22s\n' class "toyalloc obj/pg/waste" "kernel obj/pg/waste"
+	tr -d '\r' <"$out/bench-vm.log" | awk '
+		/^=== BEGIN slabinfo-kernel/ { k = 1; next } /^=== END slabinfo-kernel/ { k = 0 }
+		/^=== BEGIN slabinfo-toy/ { t = 1; next } /^=== END slabinfo-toy/ { t = 0 }
+		k { n = $1; sub(/kmalloc-/, "", n); if (n ~ /k$/) { sub(/k$/, "", n); n *= 1024 }
+		    kobj[n] = $5; kpg[n] = $6; kw[n] = $6 * 4096 - $5 * $4 }
+		t { n = $1; sub(/toy-kmalloc-/, "", n); order[++m] = n
+		    tobj[n] = $5; tpg[n] = $6; tw[n] = $6 * 4096 - $5 * $4 }
+		END { for (i = 1; i <= m; i++) { n = order[i]
+			printf "%-8s %10d/%d/%-9d %10d/%d/%d\n", n, tobj[n], tpg[n], tw[n], kobj[n], kpg[n], kw[n] } }'
+	echo
+	echo "Metadata per managed page: toyalloc 40 bytes (struct toy_page) + 8 per 1024 pages; kernel 64 (struct page)"
+} | tee "$out/bench-memory.txt"
