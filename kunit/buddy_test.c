@@ -17,6 +17,7 @@
 #include <linux/string.h>
 
 #include "../module/buddy.h"
+#include "helpers.h"
 
 #define TEST_BLOCKS		2
 #define TEST_PAGES		(TEST_BLOCKS * TOY_BLOCK_PAGES)
@@ -382,29 +383,25 @@ static void buddy_test_random_churn(struct kunit *test)
 
 static void buddy_test_buddyinfo_line(struct kunit *test)
 {
+	struct seq_file *m = kunit_seq_file(test);
 	struct toy_zone *zone = test_zone(test);
-	struct seq_file m = { };
 	unsigned int order;
 	char expect[160];
 	int len;
 	void *page;
 
-	m.size = PAGE_SIZE;
-	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m.buf);
-
 	page = toy_zone_alloc(zone, 0);
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	toy_zone_buddyinfo_show(&m, zone);
+	toy_zone_buddyinfo_show(m, zone);
 	len = snprintf(expect, sizeof(expect), "Node %d, zone    kunit ",
 		       page_to_nid(zone->blocks[0]));
 	for (order = 0; order <= TOY_MAX_ORDER; order++)
 		len += snprintf(expect + len, sizeof(expect) - len, "     1 ");
 	snprintf(expect + len, sizeof(expect) - len, "\n");
 	/* 11 columns of 7 characters after the 22 of "Node 0, zone    kunit ". */
-	KUNIT_EXPECT_EQ(test, m.count, strlen(expect));
-	KUNIT_EXPECT_EQ(test, m.count, 22 + 11 * 7 + 1);
-	KUNIT_EXPECT_STREQ(test, m.buf, expect);
+	KUNIT_EXPECT_EQ(test, m->count, strlen(expect));
+	KUNIT_EXPECT_EQ(test, m->count, 22 + 11 * 7 + 1);
+	KUNIT_EXPECT_STREQ(test, m->buf, expect);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
 }
 

@@ -17,6 +17,7 @@
 #include "../module/buddy.h"
 #include "../module/control.h"
 #include "../module/frag.h"
+#include "helpers.h"
 
 struct parse_case {
 	const char *line;
@@ -157,23 +158,20 @@ static void expect_line(struct kunit *test, const char **buf, const char *expect
 static void control_test_index_lines(struct kunit *test)
 {
 	struct toy_zone *zone = toy_zone_create("kunit", 1, 0);
-	struct seq_file m = { };
+	struct seq_file *m = kunit_seq_file(test);
 	const char *buf;
 	char expect[200];
 	void *page;
 	int nid;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, zone);
-	m.size = PAGE_SIZE;
-	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m.buf);
 	page = toy_zone_alloc(zone, 0);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 
-	toy_zone_unusable_show(&m, zone);
-	toy_zone_extfrag_show(&m, zone);
+	toy_zone_unusable_show(m, zone);
+	toy_zone_extfrag_show(m, zone);
 	nid = page_to_nid(zone->blocks[0]);
-	buf = m.buf;
+	buf = m->buf;
 	snprintf(expect, sizeof(expect),
 		 "Node %d, zone    kunit 0.000 0.000 0.002 0.006 0.014 0.030 0.061 0.124 0.249 0.499 1.000",
 		 nid);

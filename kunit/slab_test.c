@@ -21,6 +21,7 @@
 #include "../module/buddy.h"
 #include "../module/kmalloc.h"
 #include "../module/slab.h"
+#include "helpers.h"
 
 #define TEST_BLOCKS	4
 
@@ -545,16 +546,13 @@ static void slab_test_random_churn(struct kunit *test)
 
 static char *render(struct kunit *test, struct toy_cache *cache, bool header)
 {
-	struct seq_file m = { };
+	struct seq_file *m = kunit_seq_file(test);
 
-	m.size = PAGE_SIZE;
-	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m.buf);
 	if (header)
-		toy_slabinfo_header(&m);
+		toy_slabinfo_header(m);
 	else
-		toy_cache_slabinfo_show(&m, cache);
-	return m.buf;
+		toy_cache_slabinfo_show(m, cache);
+	return m->buf;
 }
 
 static void slab_test_slabinfo_format(struct kunit *test)

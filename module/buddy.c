@@ -50,7 +50,7 @@
  * Checking frees
  * --------------
  * A free names an address and an order.  Before anything changes, the zone
- * checks that the address is a page of this zone (block_of_pfn), that it is
+ * checks that the address is a page of this zone (see toy_zone_page_index()), that it is
  * aligned to the order, that it starts an allocated block, and that the block
  * was allocated with that order.  A free that fails any check is reported
  * once (rate-limited), returns an errno and leaves the zone untouched.
@@ -74,8 +74,9 @@
  * -------
  * zone->lock, an irq-safe spinlock, protects the free lists, their counters
  * and every meta byte.  toy_zone_alloc() and toy_zone_free() never sleep and
- * may be called from any context.  block_of_pfn is written only while the
- * zone is created and destroyed; lookups are lockless.
+ * may be called from any context.  The block numbers in the blocks' first
+ * struct pages are written only while the zone is created and destroyed;
+ * address lookups are lockless.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -175,17 +176,21 @@ EXPORT_SYMBOL_GPL(toy_zone_page_address);
  */
 long toy_zone_page_index(struct toy_zone *zone, const void *addr)
 {
-	unsigned long pfn;
-	void *entry;
+	unsigned long pfn, head_pfn, block;
+	struct page *head;
 
 	if (!virt_addr_valid(addr))
 		return -1;
 	pfn = PHYS_PFN(__pa(addr));
-	entry = xa_load(&zone->block_of_pfn, pfn >> TOY_MAX_ORDER);
-	if (!entry)
+	head_pfn = pfn & ~(TOY_BLOCK_PAGES - 1);
+	if (!pfn_valid(head_pfn))
 		return -1;
-	return (xa_to_value(entry) << TOY_MAX_ORDER) |
-		(pfn & (TOY_BLOCK_PAGES - 1));
+	/* Any page's private may hold anything: trust it only if it points back. */
+	head = pfn_to_page(head_pfn);
+	block = page_private(head) - 1;
+	if (block >= zone->nr_blocks || zone->blocks[block] != head)
+		return -1;
+	return (block << TOY_MAX_ORDER) | (pfn & (TOY_BLOCK_PAGES - 1));
 }
 EXPORT_SYMBOL_GPL(toy_zone_page_index);
 
@@ -661,7 +666,7 @@ static unsigned long toy_zone_release_blocks(struct toy_zone *zone)
 			in_use++;
 			continue;
 		}
-		xa_erase(&zone->block_of_pfn, page_to_pfn(page) >> TOY_MAX_ORDER);
+		set_page_private(page, 0);
 		toy_kasan_alloc_block(page_address(page), TOY_MAX_ORDER);
 		__free_pages(page, TOY_MAX_ORDER);
 	}
@@ -689,7 +694,6 @@ void toy_zone_destroy(struct toy_zone *zone)
 		       zone->name, in_use, zone->nr_blocks);
 		return;
 	}
-	xa_destroy(&zone->block_of_pfn);
 	kvfree(zone->pages);
 	kfree(zone->blocks);
 	kfree(zone);
@@ -699,19 +703,13 @@ EXPORT_SYMBOL_GPL(toy_zone_destroy);
 static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
 {
 	struct page *page;
-	int ret;
 
 	page = toy_should_fail(PAGE_SIZE << TOY_MAX_ORDER) ? NULL :
 		alloc_pages(GFP_KERNEL | __GFP_NOWARN, TOY_MAX_ORDER);
 	if (!page)
 		return -ENOMEM;
-	ret = xa_err(xa_store(&zone->block_of_pfn,
-			      page_to_pfn(page) >> TOY_MAX_ORDER,
-			      xa_mk_value(block), GFP_KERNEL));
-	if (ret) {
-		__free_pages(page, TOY_MAX_ORDER);
-		return ret;
-	}
+	/* The page allocator left private 0; it must be 0 again at free. */
+	set_page_private(page, block + 1);
 	zone->blocks[block] = page;
 	if (zone->flags & TOY_ZONE_POISON)
 		memset(page_address(page), PAGE_POISON, PAGE_SIZE << TOY_MAX_ORDER);
@@ -749,7 +747,6 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
 	if (!zone)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&zone->lock);
-	xa_init(&zone->block_of_pfn);
 	zone->flags = flags;
 	strscpy(zone->name, name, sizeof(zone->name));
 	for (order = 0; order <= TOY_MAX_ORDER; order++)

@@ -9,7 +9,6 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/xarray.h>
 
 #define TOY_MAX_ORDER		10
 #define TOY_NR_ORDERS		(TOY_MAX_ORDER + 1)
@@ -82,8 +81,9 @@ struct toy_order_stats {
  * @free_area: one free list per order 0..TOY_MAX_ORDER
  * @stats: event counts per order
  * @pages: one struct toy_page per managed page, indexed by page index
- * @blocks: the order-10 blocks taken from the kernel, by block index
- * @block_of_pfn: pfn >> TOY_MAX_ORDER to block index, the O(1) way from an
+ * @blocks: the order-10 blocks taken from the kernel, by block index; the
+ *	first struct page of each holds its index + 1 in page->private (the
+ *	page allocator gives the owner that field), the O(1) way from an
  *	address back to its page index
  * @nr_blocks: number of order-10 blocks
  * @flags: TOY_ZONE_* flags
@@ -95,7 +95,6 @@ struct toy_zone {
 	struct toy_order_stats stats[TOY_NR_ORDERS];
 	struct toy_page *pages;
 	struct page **blocks;
-	struct xarray block_of_pfn;
 	unsigned int nr_blocks;
 	unsigned long flags;
 	char name[TOY_ZONE_NAME_LEN];

@@ -88,6 +88,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/random.h>
+#include <linux/reciprocal_div.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -131,10 +132,12 @@ static struct toy_page *toy_obj_slab(struct toy_cache *cache, const void *obj)
 	return toy_zone_block_head(cache->zone, obj);
 }
 
+/* Division by the object size, as SLAB's obj_to_index(): a multiply. */
 static unsigned int toy_obj_index(struct toy_cache *cache,
 				  struct toy_page *head, const void *obj)
 {
-	return (obj - toy_slab_object(cache, head, 0)) / cache->size;
+	return reciprocal_divide(obj - toy_slab_object(cache, head, 0),
+				 cache->size_reciprocal);
 }
 
 static size_t toy_mgmt_size(unsigned int num)
@@ -537,6 +540,7 @@ EXPORT_SYMBOL_GPL(toy_cache_alloc);
 static const char *toy_bad_object_reason(struct toy_cache *cache, const void *obj)
 {
 	struct toy_page *head = toy_zone_block_head(cache->zone, obj);
+	unsigned int idx;
 	long offset;
 
 	if (!head || !head->slab.cache)
@@ -544,10 +548,10 @@ static const char *toy_bad_object_reason(struct toy_cache *cache, const void *ob
 	if (head->slab.cache != cache)
 		return "object of another cache";
 	offset = obj - toy_slab_object(cache, head, 0);
-	if (offset < 0 || offset % cache->size ||
-	    offset / cache->size >= cache->num)
+	idx = toy_obj_index(cache, head, obj);
+	if (offset < 0 || idx >= cache->num || idx * cache->size != offset)
 		return "not the start of an object";
-	if (test_and_set_bit(offset / cache->size, toy_slab_bitmap(cache, head)))
+	if (test_and_set_bit(idx, toy_slab_bitmap(cache, head)))
 		return "double free";
 	return NULL;
 }
@@ -833,6 +837,7 @@ static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
 	cache->flags = flags;
 	cache->align = toy_alignment(flags, align, size);
 	cache->size = ALIGN(toy_debug_layout(cache), cache->align);
+	cache->size_reciprocal = reciprocal_value(cache->size);
 	cache->order = toy_slab_order(cache->size);
 	cache->num = toy_objects_in(PAGE_SIZE << cache->order, cache->size);
 	cache->mgmt = (PAGE_SIZE << cache->order) - toy_mgmt_size(cache->num);

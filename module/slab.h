@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/reciprocal_div.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -113,6 +114,7 @@ struct toy_caches {
  * @object_size: the size asked for
  * @size: distance between objects: @object_size and the debug bytes,
  *	rounded up to @align
+ * @size_reciprocal: @size as reciprocal_divide() wants it
  * @flags: TOY_SLAB_* flags in force
  * @red_zone: bytes of red zone after each object, 0 without
  * @track: offset of the owner tracks in each object, 0 without
@@ -150,6 +152,7 @@ struct toy_cache {
 	struct toy_zone *zone;
 	unsigned int object_size;
 	unsigned int size;
+	struct reciprocal_value size_reciprocal;
 	unsigned long flags;
 	unsigned int red_zone;
 	unsigned int track;

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the toyalloc KUnit suites.
+ */
+#ifndef _TOYALLOC_KUNIT_HELPERS_H
+#define _TOYALLOC_KUNIT_HELPERS_H
+
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+
+/*
+ * A seq_file writing into a page-sized test-managed buffer, so that the
+ * show functions of /proc and debugfs files print where a test can read.
+ */
+static inline struct seq_file *kunit_seq_file(struct kunit *test)
+{
+	struct seq_file *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->size = PAGE_SIZE;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	return m;
+}
+
+#endif /* _TOYALLOC_KUNIT_HELPERS_H */
