@@ -16,6 +16,7 @@
 #include <linux/prandom.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "../module/buddy.h"
@@ -621,6 +622,56 @@ static void slab_test_tune_line(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 }
 
+/* init_on_alloc and init_on_free (kernel command line) reach toyalloc too. */
+static void slab_test_init_on_alloc_free(struct kunit *test)
+{
+	struct toy_cache *cache;
+	u8 *obj;
+
+	if (!want_init_on_alloc(GFP_KERNEL) && !want_init_on_free())
+		kunit_skip(test, "boot with init_on_alloc=1 or init_on_free=1");
+	cache = new_cache(test, "kunit-init", 64, 0, NULL);
+	obj = toy_cache_alloc(cache);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	memset(obj, 0xa5, 64);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
+	if (want_init_on_free())
+		KUNIT_EXPECT_FALSE(test, memchr_inv(obj, 0, 64));
+	else
+		memset(obj, 0xa5, 64);
+	/* The same object comes back (LIFO), and holds zeroes. */
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache), (void *)obj);
+	KUNIT_EXPECT_FALSE(test, memchr_inv(obj, 0, 64));
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
+}
+
+/* Allocation and free work with interrupts off and under a spinlock. */
+static void slab_test_atomic_context(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-atomic", 512, 0, NULL);
+	void *objs[64], *page;
+	unsigned long flags;
+	spinlock_t lock;	/* any caller's lock */
+	unsigned int i;
+
+	spin_lock_init(&lock);
+	spin_lock_irqsave(&lock, flags);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		objs[i] = toy_cache_alloc(cache);	/* grows the cache too */
+	page = toy_zone_alloc(ctx(test)->zone, 3);
+	spin_unlock_irqrestore(&lock, flags);
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	spin_lock_irqsave(&lock, flags);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(ctx(test)->zone, page, 3), 0);
+	spin_unlock_irqrestore(&lock, flags);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
 static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_create_alloc_free_destroy),
 	KUNIT_CASE(slab_test_ctor_once_per_object),
@@ -636,6 +687,8 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_random_churn),
 	KUNIT_CASE(slab_test_slabinfo_format),
 	KUNIT_CASE(slab_test_tune_line),
+	KUNIT_CASE(slab_test_init_on_alloc_free),
+	KUNIT_CASE(slab_test_atomic_context),
 	{}
 };
 

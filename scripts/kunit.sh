@@ -11,7 +11,8 @@
 # kunit/Kconfig), and kunit.py runs with kunit/.kunitconfig.
 # KUNIT_ARCH=x86_64 runs under QEMU with 2 CPUs instead of UML.
 # KUNIT_CONFIG=sanitizers uses kunit/sanitizers.kunitconfig (KASAN, UBSAN,
-# KFENCE, kmemleak, lockdep, ...; x86_64 only).
+# KFENCE, kmemleak, lockdep, ...; x86_64 only) and boots with init_on_alloc
+# and init_on_free.
 # KUNIT_TIMEOUT (seconds, default 1800) bounds the whole build and run.
 set -euo pipefail
 
@@ -32,6 +33,9 @@ args=(--build_dir="$build" --kunitconfig="$kunitconfig"
 	--jobs="$(nproc)" --timeout=900)
 if [ "$arch" != um ]; then
 	args+=(--arch="$arch" --qemu_args='-smp 2')
+fi
+if [ "$config" = sanitizers ]; then
+	args+=(--kernel_args=init_on_alloc=1 --kernel_args=init_on_free=1)
 fi
 
 mkdir -p "$build"

@@ -139,6 +139,16 @@ check "a failed insmod gives every block back (MemFree $before -> $after kB)" \
 check "insmod works after the failures" insmod /toyalloc.ko
 check "rmmod at the end" rmmod toyalloc
 
+check "insmod slab_debug=FZPU page_poison=1" insmod /toyalloc.ko slab_debug=FZPU page_poison=1
+check "a workload under full debugging" \
+	ctl_says "workload 11 3000" "ops 3000 allocs [0-9]+ frees [0-9]+ failures [0-9]+ live [0-9]+ ns [0-9]+"
+check "validators pass under full debugging" ctl_says validate ok
+check "debugging reports nothing for correct use" fails sh -c 'dmesg | grep -q "BUG "'
+check "rmmod after debugging" rmmod toyalloc
+check "slab_debug=FQ is refused" fails insmod /toyalloc.ko slab_debug=FQ
+check "slab_debug=FQ gives one clear dmesg line" \
+	test "$(dmesg | grep -c "toyalloc: slab_debug=FQ: only the letters F, Z, P and U are known")" = 1
+
 cycles_ok=1
 for i in $(seq 1 50); do
 	lifecycle "$i" || cycles_ok=0
