@@ -25,10 +25,11 @@
  *	objects: a constructed object stays exactly as its user left it, and a
  *	write after free cannot redirect the allocator.
  *
- *   2. Slab order (the rule of the kernel's calculate_order()).  The
- *	smallest order 0..TOY_SLAB_MAX_ORDER at which what is left over after
- *	the objects and the management area is at most 1/8 of the slab; if
- *	none, the order that wastes the smallest fraction.
+ *   2. Slab order (the rule of SLUB's calculate_order()).  What is left
+ *	over after the objects and the management area must be small: the
+ *	smallest order up to 3 that leaves at most 1/16 of the slab, else
+ *	the smallest up to TOY_SLAB_MAX_ORDER that leaves at most 1/8, else
+ *	the order that wastes the smallest fraction.
  *
  *   3. Colouring.  The left-over bytes shift the first object of
  *	successive slabs by 0, 1, 2, ... times colour_off (a cache line, or
@@ -101,6 +102,9 @@
 #include "slab_debug.h"
 #include "trace.h"
 
+/* Slabs up to 32 KiB, as SLUB's slub_max_order, when that wastes little... */
+#define TOY_SLAB_SMALL_ORDER	3
+/* ...and up to 128 KiB for the largest objects. */
 #define TOY_SLAB_MAX_ORDER	5
 
 static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
@@ -165,14 +169,24 @@ static size_t toy_left_over(unsigned int order, unsigned int size)
 }
 
 /* Section 2 of the design: the smallest order wasting at most 1/8. */
+static bool toy_order_fits(unsigned int order, unsigned int size,
+			   unsigned int fraction)
+{
+	return toy_objects_in(PAGE_SIZE << order, size) &&
+		toy_left_over(order, size) * fraction <= PAGE_SIZE << order;
+}
+
 static unsigned int toy_slab_order(unsigned int size)
 {
 	unsigned int order, best = TOY_SLAB_MAX_ORDER;
 
+	for (order = 0; order <= TOY_SLAB_SMALL_ORDER; order++)
+		if (toy_order_fits(order, size, 16))
+			return order;
 	for (order = 0; order <= TOY_SLAB_MAX_ORDER; order++) {
 		if (!toy_objects_in(PAGE_SIZE << order, size))
 			continue;
-		if (toy_left_over(order, size) * 8 <= PAGE_SIZE << order)
+		if (toy_order_fits(order, size, 8))
 			return order;
 		/* left_over(order) / 2^order < left_over(best) / 2^best */
 		if ((u64)toy_left_over(order, size) << best <
