@@ -22,6 +22,7 @@
 #include "../module/report.h"
 #include "../module/slab.h"
 #include "../module/slab_debug.h"
+#include "helpers.h"
 
 struct debug_test {
 	struct toy_zone *zone;
@@ -41,13 +42,13 @@ static int debug_test_init(struct kunit *test)
 
 	if (!t)
 		return -ENOMEM;
+	test->priv = t;
 	t->zone = toy_zone_create("kunit", 2, TOY_ZONE_POISON);
 	if (IS_ERR(t->zone))
 		return PTR_ERR(t->zone);
 	toy_caches_init(&t->caches, t->zone, 0);
 	kunit_add_named_resource(test, NULL, NULL, &t->resource,
 				 TOY_REPORTS_RESOURCE, &t->reports);
-	test->priv = t;
 	return 0;
 }
 
@@ -56,6 +57,8 @@ static void debug_test_exit(struct kunit *test)
 	struct debug_test *t = ctx(test);
 	struct toy_cache *cache, *next;
 
+	if (!t || IS_ERR_OR_NULL(t->zone))	/* .init failed */
+		return;
 	list_for_each_entry_safe(cache, next, &t->caches.list, list)
 		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
@@ -87,6 +90,8 @@ static void debug_test_write_past_end(struct kunit *test)
 					      TOY_SLAB_CONSISTENCY_CHECKS);
 	u8 *obj = toy_cache_alloc(cache);
 
+	kunit_pin_to_this_cpu(test);
+
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, cache->red_zone, 12U);
 	stray_write(obj + 60, 0x42);
@@ -105,6 +110,8 @@ static void debug_test_write_after_free(struct kunit *test)
 					      TOY_SLAB_RED_ZONE |
 					      TOY_SLAB_CONSISTENCY_CHECKS);
 	u8 *obj = toy_cache_alloc(cache);
+
+	kunit_pin_to_this_cpu(test);
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
@@ -232,6 +239,8 @@ static unsigned int neighbours_in_a_row(struct kunit *test, struct toy_cache *ca
 static void debug_test_randomized_free_list(struct kunit *test)
 {
 	struct toy_cache *ordered, *shuffled;
+
+	kunit_pin_to_this_cpu(test);
 
 	ordered = toy_cache_create(&ctx(test)->caches, "kunit-ordered", 64, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ordered);

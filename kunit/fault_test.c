@@ -70,11 +70,11 @@ static int fault_test_init(struct kunit *test)
 
 	if (!t)
 		return -ENOMEM;
+	test->priv = t;
 	t->zone = toy_zone_create("kunit", 2, 0);
 	if (IS_ERR(t->zone))
 		return PTR_ERR(t->zone);
 	toy_caches_init(&t->caches, t->zone, 0);
-	test->priv = t;
 	return 0;
 }
 
@@ -83,6 +83,8 @@ static void fault_test_exit(struct kunit *test)
 	struct fault_test *t = test->priv;
 	struct toy_cache *cache, *next;
 
+	if (!t || IS_ERR_OR_NULL(t->zone))	/* .init failed */
+		return;
 	list_for_each_entry_safe(cache, next, &t->caches.list, list)
 		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));

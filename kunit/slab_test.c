@@ -42,11 +42,11 @@ static int slab_test_init(struct kunit *test)
 
 	if (!t)
 		return -ENOMEM;
+	test->priv = t;
 	t->zone = toy_zone_create("kunit", TEST_BLOCKS, 0);
 	if (IS_ERR(t->zone))
 		return PTR_ERR(t->zone);
 	toy_caches_init(&t->caches, t->zone, 0);
-	test->priv = t;
 	return 0;
 }
 
@@ -55,6 +55,8 @@ static void slab_test_exit(struct kunit *test)
 	struct toy_cache *cache, *next;
 	struct slab_test *t = ctx(test);
 
+	if (!t || IS_ERR_OR_NULL(t->zone))	/* .init failed */
+		return;
 	list_for_each_entry_safe(cache, next, &t->caches.list, list)
 		KUNIT_EXPECT_EQ_MSG(test, toy_cache_destroy(cache), 0,
 				    "cache %s", cache->name);
@@ -224,10 +226,10 @@ static void slab_test_colouring(struct kunit *test)
 	struct toy_page *head;
 	void **objs;
 
-	/* 15 objects of 256 bytes and 40 of management leave 216 bytes. */
+	/* 15 objects of 256 bytes and 48 of management leave 208 bytes. */
 	KUNIT_ASSERT_EQ(test, cache->num, 15U);
 	KUNIT_ASSERT_EQ(test, cache->colour_off, cache_line_size());
-	KUNIT_ASSERT_EQ(test, cache->colours, 216 / cache_line_size() + 1);
+	KUNIT_ASSERT_EQ(test, cache->colours, 208 / cache_line_size() + 1);
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (i = 0; i < n; i++) {
@@ -253,6 +255,8 @@ static void slab_test_percpu_drain(struct kunit *test)
 	struct toy_cache *cache = new_cache(test, "kunit-drain", 128, 0, NULL);
 	unsigned int i, n = 50;
 	void *objs[50];
+
+	kunit_pin_to_this_cpu(test);
 
 	for (i = 0; i < n; i++) {
 		objs[i] = toy_cache_alloc(cache);
@@ -349,6 +353,9 @@ static void slab_test_bad_create(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "", 64, 0, 0, NULL)),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit with spaces",
+						       64, 0, 0, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit\nfake-line",
 						       64, 0, 0, NULL)),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches,
@@ -573,7 +580,7 @@ static void slab_test_slabinfo_format(struct kunit *test)
 	}
 	/*
 	 * 100 bytes round up to 104; an order-0 slab holds 38 of them with
-	 * 88 bytes of management (a u16 and a bit per object), wasting 56.
+	 * 96 bytes of management (a u16 and two bits per object), wasting 48.
 	 */
 	snprintf(expect, sizeof(expect),
 		 "kunit-fmt              3     38    104   38    1 : tunables  120   60 %4u : slabdata      1      1      0\n",
@@ -627,6 +634,8 @@ static void slab_test_init_on_alloc_free(struct kunit *test)
 {
 	struct toy_cache *cache;
 	u8 *obj;
+
+	kunit_pin_to_this_cpu(test);
 
 	if (!want_init_on_alloc(GFP_KERNEL) && !want_init_on_free())
 		kunit_skip(test, "boot with init_on_alloc=1 or init_on_free=1");

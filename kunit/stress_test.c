@@ -18,6 +18,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
@@ -180,6 +181,7 @@ static int stress_test_init(struct kunit *test)
 
 	if (!run)
 		return -ENOMEM;
+	test->priv = run;
 	run->zone = toy_zone_create("kunit", 16, 0);
 	if (IS_ERR(run->zone))
 		return PTR_ERR(run->zone);
@@ -190,7 +192,6 @@ static int stress_test_init(struct kunit *test)
 		if (IS_ERR(run->cache[i]))
 			return PTR_ERR(run->cache[i]);
 	}
-	test->priv = run;
 	return toy_kmalloc_init(&run->km, &run->caches);
 }
 
@@ -199,6 +200,8 @@ static void stress_test_exit(struct kunit *test)
 	struct stress_run *run = test->priv;
 	struct toy_cache *cache, *next;
 
+	if (!run || IS_ERR_OR_NULL(run->zone))	/* .init failed */
+		return;
 	list_for_each_entry_safe(cache, next, &run->caches.list, list)
 		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(run->zone), toy_zone_nr_pages(run->zone));
@@ -212,31 +215,40 @@ static void stress_test_all_cpus(struct kunit *test)
 	struct toy_cache *cache;
 	struct stress_thread *t;
 	struct stress_item item;
-	struct task_struct *task;
-	unsigned int i;
+	unsigned int i, online, started = 0;
+	struct task_struct **task;
 	int cpu;
 
-	run->nr_threads = num_online_cpus();
-	run->ops_per_thread = STRESS_OPS / run->nr_threads;
-	run->thread = kunit_kcalloc(test, run->nr_threads, sizeof(*run->thread), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, run->thread);
+	/* No CPU may leave while threads are bound to it. */
+	cpus_read_lock();
+	online = num_online_cpus();
+	run->thread = kunit_kcalloc(test, online, sizeof(*run->thread), GFP_KERNEL);
+	task = kunit_kcalloc(test, online, sizeof(*task), GFP_KERNEL);
 	init_completion(&run->go);
 	init_completion(&run->all_done);
-	atomic_set(&run->running, run->nr_threads);
-
-	i = 0;
 	for_each_online_cpu(cpu) {
-		t = &run->thread[i];
+		if (!run->thread || !task)
+			break;
+		t = &run->thread[started];
 		t->run = run;
-		t->id = i++;
+		t->id = started;
 		spin_lock_init(&t->mailbox.lock);
-		task = kthread_create(stress_thread_fn, t, "toy_stress/%d", cpu);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-		kthread_bind(task, cpu);
-		wake_up_process(task);
+		task[started] = kthread_create_on_cpu(stress_thread_fn, t, cpu, "toy_stress/%u");
+		if (IS_ERR(task[started]))
+			break;
+		started++;
 	}
+	/* Every thread made is released and waited for, whatever happened. */
+	run->nr_threads = started;
+	run->ops_per_thread = STRESS_OPS / max(started, 1U);
+	atomic_set(&run->running, started);
+	for (i = 0; i < started; i++)
+		wake_up_process(task[i]);
 	complete_all(&run->go);
-	wait_for_completion(&run->all_done);
+	if (started)
+		wait_for_completion(&run->all_done);
+	cpus_read_unlock();
+	KUNIT_ASSERT_EQ(test, started, online);
 
 	for (i = 0; i < run->nr_threads; i++) {
 		t = &run->thread[i];

@@ -31,6 +31,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/sched/signal.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -215,6 +217,8 @@ static void toy_bench_one(struct toy_bench *b, const char *name,
 		kernel[rep] = toy_bench_time(b, loop, KERNEL_SIDE, ops, arg);
 		cond_resched();
 	}
+	if (fatal_signal_pending(current))
+		return;
 	strscpy(r.name, name, sizeof(r.name));
 	toy_bench_stats(toy, b->cfg->reps, &r.toy_ps, &r.toy_spread);
 	toy_bench_stats(kernel, b->cfg->reps, &r.kernel_ps, &r.kernel_spread);
@@ -249,29 +253,37 @@ static int toy_bench_worker_fn(void *data)
 static u64 toy_bench_parallel(struct toy_bench *b, enum toy_bench_side side,
 			      unsigned int nr_cpus, unsigned long ops)
 {
+	struct task_struct *task[2];
 	struct toy_bench_worker w[2];
 	DECLARE_COMPLETION_ONSTACK(go);
 	DECLARE_COMPLETION_ONSTACK(done);
-	struct task_struct *task;
-	unsigned int i = 0;
+	unsigned int i, started = 0;
 	atomic_t running;
+	u64 start = 0;
 	int cpu;
-	u64 start;
 
-	atomic_set(&running, nr_cpus);
+	/* No CPU may leave while threads are bound to it. */
+	cpus_read_lock();
 	for_each_online_cpu(cpu) {
-		if (i == nr_cpus)
+		if (started == nr_cpus)
 			break;
-		w[i] = (struct toy_bench_worker){ b, side, ops, &go, &running, &done, 0 };
-		task = kthread_run_on_cpu(toy_bench_worker_fn, &w[i], cpu, "toy_bench/%u");
-		if (IS_ERR(task))
-			return 0;
-		i++;
+		w[started] = (struct toy_bench_worker){ b, side, ops, &go, &running, &done, 0 };
+		task[started] = kthread_create_on_cpu(toy_bench_worker_fn, &w[started],
+						      cpu, "toy_bench/%u");
+		if (IS_ERR(task[started]))
+			break;
+		started++;
 	}
+	/* Every thread started is released and waited for, whatever happened. */
+	atomic_set(&running, started);
+	for (i = 0; i < started; i++)
+		wake_up_process(task[i]);
 	start = ktime_get_ns();
 	complete_all(&go);
-	wait_for_completion(&done);
-	return ktime_get_ns() - start;
+	if (started)
+		wait_for_completion(&done);
+	cpus_read_unlock();
+	return started == nr_cpus ? ktime_get_ns() - start : 0;
 }
 
 static void toy_bench_smp(struct toy_bench *b, unsigned int nr_cpus)
@@ -390,8 +402,9 @@ void toy_bench_print(const struct toy_bench_result *r, void *priv)
  * Builds its own zone and caches, so it disturbs no other user.  May sleep;
  * takes seconds to minutes depending on @cfg.
  *
- * Return: 0, -EINVAL for a bad @cfg, -ENOMEM, or -EBUSY when the
- * benchmarks did not give back all they took (a bug, reported).
+ * Return: 0, -EINVAL for a bad @cfg, -ENOMEM, -EINTR when the task was
+ * killed (the results so far were emitted), or -EBUSY when the benchmarks
+ * did not give back all they took (a bug).
  */
 int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 		  void *priv)
@@ -410,6 +423,7 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 	if (ret)
 		goto out;
 
+	/* A killed caller gets -EINTR, after the benchmark under way. */
 	toy_bench_one(&b, "slab-hot-64", toy_loop_slab_hot, ops, 0);
 	toy_bench_one(&b, "slab-hot-256", toy_loop_slab_hot, ops, 1);
 	for (i = 0; i < ARRAY_SIZE(batches); i++) {
@@ -430,6 +444,8 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 		toy_bench_smp(&b, 1);
 		toy_bench_smp(&b, 2);
 	}
+	if (fatal_signal_pending(current))
+		ret = -EINTR;
 out:
 	return toy_bench_teardown(&b) ?: ret;
 }

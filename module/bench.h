@@ -5,7 +5,7 @@
 #include <linux/types.h>
 
 #define TOY_BENCH_NAME_LEN	32
-#define TOY_BENCH_MAX_OPS	10000000UL
+#define TOY_BENCH_MAX_OPS	1000000UL
 
 /**
  * struct toy_bench_config - how long to measure

@@ -212,7 +212,7 @@ static int toy_ctl_keep(struct toy_ctl_reply *reply, enum toy_handle_kind kind,
 		struct toy_handle undo = { kind, addr, order, cache };
 
 		toy_ctl_free_handle(&undo);
-		pr_err("control: all %d handles in use\n", TOY_CTL_MAX_HANDLES);
+		pr_err_ratelimited("control: all %d handles in use\n", TOY_CTL_MAX_HANDLES);
 		return h;
 	}
 	switch (kind) {
@@ -240,7 +240,7 @@ static int toy_ctl_cache_create(const struct toy_ctl_cmd *cmd,
 		if (!toy_ctl.cache[slot])
 			break;
 	if (slot == TOY_CTL_MAX_CACHES) {
-		pr_err("control: at most %d caches\n", TOY_CTL_MAX_CACHES);
+		pr_err_ratelimited("control: at most %d caches\n", TOY_CTL_MAX_CACHES);
 		return -ENOSPC;
 	}
 	cache = toy_cache_create(toy_ctl.caches, cmd->name, cmd->args[0],
@@ -260,7 +260,7 @@ static int toy_ctl_cache_destroy(const struct toy_ctl_cmd *cmd,
 	int ret;
 
 	if (slot < 0) {
-		pr_err("control: no cache %s made through /dev/toyalloc\n", cmd->name);
+		pr_err_ratelimited("control: no cache %s made through /dev/toyalloc\n", cmd->name);
 		return -ENOENT;
 	}
 	ret = toy_cache_destroy(toy_ctl.cache[slot]);
@@ -279,8 +279,8 @@ static int toy_ctl_workload(const struct toy_ctl_cmd *cmd,
 
 	ret = toy_workload_run(&toy_ctl.workload, cmd->args[0], cmd->args[1], &r);
 	if (ret) {
-		pr_err("control: workload of %u operations: 1..%d allowed\n",
-		       cmd->args[1], TOY_WORKLOAD_MAX_OPS);
+		pr_err_ratelimited("control: workload of %u operations: 1..%d allowed\n",
+				   cmd->args[1], TOY_WORKLOAD_MAX_OPS);
 		return ret;
 	}
 	toy_reply(reply, "ops %lu allocs %lu frees %lu failures %lu live %u ns %llu\n",
@@ -331,8 +331,8 @@ static int toy_ctl_bench(const struct toy_ctl_cmd *cmd, struct toy_ctl_reply *re
 	int ret = toy_bench_run(&cfg, toy_bench_print, NULL);
 
 	if (ret == -EINVAL)
-		pr_err("control: bench takes 1024..%lu operations and 1..15 repetitions\n",
-		       TOY_BENCH_MAX_OPS);
+		pr_err_ratelimited("control: bench takes 1024..%lu operations and 1..15 repetitions\n",
+				   TOY_BENCH_MAX_OPS);
 	else if (!ret)
 		toy_reply(reply, "bench done: results in dmesg\n");
 	return ret;
@@ -347,8 +347,8 @@ static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 	switch (cmd->verb) {
 	case TOY_CTL_ALLOC:
 		if (cmd->args[0] > TOY_MAX_ORDER) {
-			pr_err("control: order %u out of range 0..%d\n",
-			       cmd->args[0], TOY_MAX_ORDER);
+			pr_err_ratelimited("control: order %u out of range 0..%d\n",
+					   cmd->args[0], TOY_MAX_ORDER);
 			return -EINVAL;
 		}
 		return toy_ctl_keep(reply, TOY_HANDLE_PAGES,
@@ -356,8 +356,8 @@ static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 				    cmd->args[0], NULL);
 	case TOY_CTL_KMALLOC:
 		if (!cmd->args[0] || cmd->args[0] > PAGE_SIZE << TOY_MAX_ORDER) {
-			pr_err("control: kmalloc size %u out of range 1..%lu\n",
-			       cmd->args[0], PAGE_SIZE << TOY_MAX_ORDER);
+			pr_err_ratelimited("control: kmalloc size %u out of range 1..%lu\n",
+					   cmd->args[0], PAGE_SIZE << TOY_MAX_ORDER);
 			return -EINVAL;
 		}
 		return toy_ctl_keep(reply, TOY_HANDLE_KMALLOC,
@@ -366,8 +366,8 @@ static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 	case TOY_CTL_CACHE_ALLOC:
 		slot = toy_ctl_find_cache(cmd->name);
 		if (slot < 0) {
-			pr_err("control: no cache %s made through /dev/toyalloc\n",
-			       cmd->name);
+			pr_err_ratelimited("control: no cache %s made through /dev/toyalloc\n",
+					   cmd->name);
 			return -ENOENT;
 		}
 		return toy_ctl_keep(reply, TOY_HANDLE_OBJECT,
@@ -376,7 +376,7 @@ static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
 	case TOY_CTL_FREE:
 		if (h >= TOY_CTL_MAX_HANDLES ||
 		    toy_ctl.handle[h].kind == TOY_HANDLE_NONE) {
-			pr_err("control: no handle %u\n", h);
+			pr_err_ratelimited("control: no handle %u\n", h);
 			return -ENOENT;
 		}
 		ret = toy_ctl_free_handle(&toy_ctl.handle[h]);
@@ -412,18 +412,19 @@ static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 	int ret;
 
 	if (count >= sizeof(line)) {
-		pr_err("control: command longer than %zu bytes\n", sizeof(line) - 1);
+		pr_err_ratelimited("control: command longer than %zu bytes\n", sizeof(line) - 1);
 		return -EINVAL;
 	}
 	if (copy_from_user(line, ubuf, count))
 		return -EFAULT;
 	line[count] = '\0';
 	if (toy_ctl_parse(line, &cmd)) {
-		pr_err("control: malformed command\n");
+		pr_err_ratelimited("control: malformed command\n");
 		return -EINVAL;
 	}
 
-	mutex_lock(&toy_ctl.mutex);
+	if (mutex_lock_killable(&toy_ctl.mutex))
+		return -EINTR;
 	reply->len = 0;
 	ret = toy_ctl_execute(&cmd, reply);
 	mutex_unlock(&toy_ctl.mutex);
@@ -436,7 +437,8 @@ static ssize_t toy_ctl_read(struct file *file, char __user *ubuf,
 	struct toy_ctl_reply *reply = file->private_data;
 	ssize_t ret;
 
-	mutex_lock(&toy_ctl.mutex);
+	if (mutex_lock_killable(&toy_ctl.mutex))
+		return -EINTR;
 	ret = simple_read_from_buffer(ubuf, count, ppos, reply->buf, reply->len);
 	reply->len = 0;
 	*ppos = 0;

@@ -81,8 +81,8 @@ static ssize_t toy_slabinfo_write(struct file *file, const char __user *ubuf,
 	int ret;
 
 	if (count > TOY_SLABINFO_WRITE_MAX) {
-		pr_err("slabinfo: write longer than %d bytes\n",
-		       TOY_SLABINFO_WRITE_MAX);
+		pr_err_ratelimited("slabinfo: write longer than %d bytes\n",
+				   TOY_SLABINFO_WRITE_MAX);
 		return -EINVAL;
 	}
 	if (copy_from_user(line, ubuf, count))

@@ -14,13 +14,14 @@
  *
  *   1. Slab layout.  A slab is
  *
- *	| colour | obj 0 | obj 1 | ... | obj num-1 | waste | free stack | bitmap |
+ *	| colour | obj 0 | ... | obj num-1 | waste | free stack | 2 bitmaps |
  *
  *	Objects are @size apart, @size being the object size rounded up to the
  *	alignment.  At the end of the slab, the management area holds the free
  *	index stack (one u16 per object: the indices of the free objects, the
- *	next one to hand out at position inuse) and the free-object bitmap (a
- *	bit per object, set while the object is not held by a user).  The
+ *	next one to hand out at position inuse), the free-object bitmap (a
+ *	bit per object, set while the object is not held by a user) and the
+ *	on-stack bitmap (set while the object is on the free stack).  The
  *	index stack, not a pointer inside the free object, is what links free
  *	objects: a constructed object stays exactly as its user left it, and a
  *	write after free cannot redirect the allocator.
@@ -83,6 +84,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/ctype.h>
 #include <linux/cache.h>
 #include <linux/export.h>
 #include <linux/kmemleak.h>
@@ -147,7 +149,14 @@ static unsigned int toy_obj_index(struct toy_cache *cache,
 static size_t toy_mgmt_size(unsigned int num)
 {
 	return ALIGN(num * sizeof(u16), sizeof(long)) +
-		BITS_TO_LONGS(num) * sizeof(long);
+		2 * BITS_TO_LONGS(num) * sizeof(long);
+}
+
+/* The second bitmap: which objects the free index stack holds. */
+static unsigned long *toy_slab_on_stack(struct toy_cache *cache,
+					struct toy_page *head)
+{
+	return toy_slab_bitmap(cache, head) + BITS_TO_LONGS(cache->num);
 }
 
 /* Objects of @size that fit with their management area in @bytes. */
@@ -239,7 +248,8 @@ static unsigned long toy_free_limit(struct toy_cache *cache)
  * Free index stack entries are stored XORed with the cache's secret and
  * the entry's own address, so that a stray write into the management area
  * decodes to an index that is out of range or names an object that is not
- * free, and is caught instead of followed (SLUB's freelist hardening).
+ * on the stack (held, or in a CPU array), and is caught instead of followed
+ * (SLUB's freelist hardening).
  */
 static u16 toy_stack_mask(struct toy_cache *cache, const u16 *entry)
 {
@@ -299,6 +309,7 @@ static int toy_cache_grow(struct toy_cache *cache)
 	head->slab.inuse = 0;
 	toy_slab_init_stack(cache, head);
 	bitmap_fill(toy_slab_bitmap(cache, head), cache->num);
+	bitmap_fill(toy_slab_on_stack(cache, head), cache->num);
 	for (i = 0; i < cache->num; i++) {
 		if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
 			toy_debug_init_object(cache, toy_slab_object(cache, head, i));
@@ -362,7 +373,7 @@ static void *toy_slab_take(struct toy_cache *cache)
 			return NULL;
 		idx = toy_stack_get(cache,
 				    &toy_slab_free_stack(cache, head)[head->slab.inuse]);
-		if (idx < cache->num && test_bit(idx, toy_slab_bitmap(cache, head)))
+		if (idx < cache->num && __test_and_clear_bit(idx, toy_slab_on_stack(cache, head)))
 			break;
 		toy_slab_quarantine(cache, head, idx);
 	}
@@ -385,6 +396,7 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 			 struct list_head *release)
 {
 	struct toy_page *head = toy_obj_slab(cache, obj);
+	unsigned int idx;
 
 	if (head->slab_broken) {
 		if (!--head->slab.inuse) {
@@ -396,8 +408,9 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 		return;
 	}
 	head->slab.inuse--;
-	toy_stack_set(cache, &toy_slab_free_stack(cache, head)[head->slab.inuse],
-		      toy_obj_index(cache, head, obj));
+	idx = toy_obj_index(cache, head, obj);
+	toy_stack_set(cache, &toy_slab_free_stack(cache, head)[head->slab.inuse], idx);
+	__set_bit(idx, toy_slab_on_stack(cache, head));
 	cache->free_objects++;
 	if (head->slab.inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
@@ -614,10 +627,10 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 		return -EINVAL;
 	}
 	kmemleak_free(obj);
+	if (!cache->ctor && !(cache->flags & TOY_SLAB_POISON) && want_init_on_free())
+		memset(obj, 0, cache->object_size);
 	if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
 		toy_debug_free(cache, obj, caller);
-	else if (!cache->ctor && want_init_on_free())
-		memset(obj, 0, cache->object_size);
 
 	trace_toy_cache_free(cache->name, obj, cache->size);
 	migrate_disable();
@@ -770,9 +783,9 @@ int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 
 	if (!limit || limit > TOY_AC_MAX_LIMIT || !batchcount ||
 	    batchcount > limit || shared > TOY_MAX_SHARED) {
-		pr_err("cache %s: tunables %u %u %u out of range (limit 1..%d, batchcount 1..limit, shared 0..%d)\n",
-		       cache->name, limit, batchcount, shared,
-		       TOY_AC_MAX_LIMIT, TOY_MAX_SHARED);
+		pr_err_ratelimited("cache %s: tunables %u %u %u out of range (limit 1..%d, batchcount 1..limit, shared 0..%d)\n",
+				   cache->name, limit, batchcount, shared,
+				   TOY_AC_MAX_LIMIT, TOY_MAX_SHARED);
 		return -EINVAL;
 	}
 	array = toy_shared_array_alloc(shared, batchcount);
@@ -822,23 +835,36 @@ static struct toy_cache *toy_cache_find(struct toy_caches *caches,
 	return NULL;
 }
 
+/* Names are printed in /proc/toyslabinfo lines: printable, no spaces. */
+static bool toy_cache_name_ok(const char *name)
+{
+	size_t len = name ? strnlen(name, TOY_CACHE_NAME_LEN) : 0;
+
+	if (!len || len == TOY_CACHE_NAME_LEN)
+		return false;
+	while (len--)
+		if (!isgraph(name[len]))
+			return false;
+	return true;
+}
+
 static int toy_cache_check_args(struct toy_caches *caches, const char *name,
 				unsigned int size, unsigned int align,
 				unsigned long flags)
 {
-	if (!name || !*name || strlen(name) >= TOY_CACHE_NAME_LEN || strchr(name, ' '))
-		pr_err("cache name must be 1..%d characters, no spaces\n",
-		       TOY_CACHE_NAME_LEN - 1);
+	if (!toy_cache_name_ok(name))
+		pr_err_ratelimited("cache name must be 1..%d printable characters, no spaces\n",
+				   TOY_CACHE_NAME_LEN - 1);
 	else if (!size || size > TOY_CACHE_MAX_SIZE)
-		pr_err("cache %s: object size %u out of range 1..%lu\n", name,
-		       size, TOY_CACHE_MAX_SIZE);
+		pr_err_ratelimited("cache %s: object size %u out of range 1..%lu\n", name,
+				   size, TOY_CACHE_MAX_SIZE);
 	else if (align && (!is_power_of_2(align) || align > PAGE_SIZE))
-		pr_err("cache %s: alignment %u is not a power of 2 up to %lu\n",
-		       name, align, PAGE_SIZE);
+		pr_err_ratelimited("cache %s: alignment %u is not a power of 2 up to %lu\n",
+				   name, align, PAGE_SIZE);
 	else if (flags & ~TOY_SLAB_FLAGS_MASK)
-		pr_err("cache %s: unknown flags %#lx\n", name, flags);
+		pr_err_ratelimited("cache %s: unknown flags %#lx\n", name, flags);
 	else if (toy_cache_find(caches, name))
-		pr_err("cache %s already exists\n", name);
+		pr_err_ratelimited("cache %s already exists\n", name);
 	else
 		return 0;
 	return -EINVAL;
@@ -1056,6 +1082,10 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 		if (idx >= cache->num || __test_and_set_bit(idx, seen))
 			return toy_cache_bad(cache, "free stack entry", idx);
 	}
+	if (!head->slab_broken &&
+	    !bitmap_equal(seen, toy_slab_on_stack(cache, head), cache->num))
+		return toy_cache_bad(cache, "on-stack bitmap differs from the free stack",
+				     head->slab.inuse);
 	while (lo < hi) {	/* first cached object at or after start */
 		i = lo + (hi - lo) / 2;
 		if (cached->obj[i] < start)
@@ -1241,11 +1271,11 @@ int toy_caches_tune_line(struct toy_caches *caches, char *line)
 	ret = cache ? toy_cache_tune(cache, values[0], values[1], values[2]) : -ENOENT;
 	mutex_unlock(&caches->mutex);
 	if (ret == -ENOENT)
-		pr_err("slabinfo: no cache named %s\n", name);
+		pr_err_ratelimited("slabinfo: no cache named %s\n", name);
 	return ret;
 
 malformed:
-	pr_err("slabinfo: expected \"name limit batchcount sharedfactor\"\n");
+	pr_err_ratelimited("slabinfo: expected \"name limit batchcount sharedfactor\"\n");
 	return -EINVAL;
 }
 EXPORT_SYMBOL_GPL(toy_caches_tune_line);

@@ -20,6 +20,7 @@
 #include <linux/ktime.h>
 #include <linux/prandom.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "buddy.h"
@@ -88,7 +89,8 @@ static bool toy_work_alloc(struct toy_workload *w, struct rnd_state *rnd,
  * @ops: operations to do, 1..TOY_WORKLOAD_MAX_OPS
  * @result: what the run did
  *
- * May sleep: it yields the CPU every 1024 operations.
+ * May sleep: it yields the CPU every 1024 operations, and stops early when
+ * the task is killed (@result counts what was done).
  *
  * Return: 0, or -EINVAL for @ops out of range.
  */
@@ -119,8 +121,11 @@ int toy_workload_run(struct toy_workload *w, u32 seed, unsigned long ops,
 			w->live[i] = w->live[--w->nr_live];
 			result->frees++;
 		}
-		if ((result->ops & 1023) == 1023)
+		if ((result->ops & 1023) == 1023) {
 			cond_resched();
+			if (fatal_signal_pending(current))
+				break;
+		}
 	}
 	result->ns = ktime_get_ns() - start;
 	result->live = w->nr_live;

@@ -22,9 +22,15 @@ fi
 
 if [ "$what" = all ] || [ "$what" = sparse ]; then
 	kver=$("$top/scripts/debian-kernel.sh") || exit 1
-	out=$(make -s -C "/usr/src/linux-headers-$kver" M="$top" CONFIG_TOYALLOC=m \
-		C=2 modules 2>&1)
-	if grep -E 'warning:|error:' <<<"$out"; then
+	if ! command -v sparse >/dev/null; then
+		echo "check.sh: sparse is not installed" >&2
+		exit 1
+	fi
+	if ! out=$(make -s -C "/usr/src/linux-headers-$kver" M="$top" CONFIG_TOYALLOC=m \
+		C=2 modules 2>&1); then
+		echo "$out"
+		status=1
+	elif grep -E 'warning:|error:' <<<"$out"; then
 		status=1
 	fi
 fi
