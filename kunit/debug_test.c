@@ -55,15 +55,9 @@ static int debug_test_init(struct kunit *test)
 static void debug_test_exit(struct kunit *test)
 {
 	struct debug_test *t = ctx(test);
-	struct toy_cache *cache, *next;
 
-	if (!t || IS_ERR_OR_NULL(t->zone))	/* .init failed */
-		return;
-	list_for_each_entry_safe(cache, next, &t->caches.list, list)
-		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
-	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
-	KUNIT_EXPECT_EQ(test, toy_zone_validate(t->zone), 0);
-	toy_zone_destroy(t->zone);
+	if (t)	/* NULL when .init could not allocate it */
+		kunit_destroy_caches_and_zone(test, &t->caches, t->zone);
 }
 
 static struct toy_cache *debug_cache(struct kunit *test, unsigned int size,

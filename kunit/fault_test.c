@@ -16,6 +16,7 @@
 #include "../module/buddy.h"
 #include "../module/kmalloc.h"
 #include "../module/slab.h"
+#include "helpers.h"
 
 /* Order-10 blocks are freed straight to the buddy lists: none may be missing. */
 #define LEAK_SLACK_PAGES	(TOY_BLOCK_PAGES / 2)
@@ -81,15 +82,9 @@ static int fault_test_init(struct kunit *test)
 static void fault_test_exit(struct kunit *test)
 {
 	struct fault_test *t = test->priv;
-	struct toy_cache *cache, *next;
 
-	if (!t || IS_ERR_OR_NULL(t->zone))	/* .init failed */
-		return;
-	list_for_each_entry_safe(cache, next, &t->caches.list, list)
-		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
-	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
-	KUNIT_EXPECT_EQ(test, toy_zone_validate(t->zone), 0);
-	toy_zone_destroy(t->zone);
+	if (t)	/* NULL when .init could not allocate it */
+		kunit_destroy_caches_and_zone(test, &t->caches, t->zone);
 }
 
 static void fault_test_cache_create(struct kunit *test)

@@ -11,6 +11,30 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
+#include "../module/buddy.h"
+#include "../module/slab.h"
+
+/*
+ * The common .exit of suites that build a zone and a cache set: destroying
+ * every cache must succeed and give the zone back whole (every page free,
+ * and, by the validator, merged back into order-10 blocks).
+ */
+static inline void kunit_destroy_caches_and_zone(struct kunit *test,
+						 struct toy_caches *caches,
+						 struct toy_zone *zone)
+{
+	struct toy_cache *cache, *next;
+
+	if (IS_ERR_OR_NULL(zone))	/* .init failed before the zone */
+		return;
+	list_for_each_entry_safe(cache, next, &caches->list, list)
+		KUNIT_EXPECT_EQ_MSG(test, toy_cache_destroy(cache), 0, "cache %s",
+				    cache->name);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), toy_zone_nr_pages(zone));
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+	toy_zone_destroy(zone);
+}
+
 /*
  * Keep the test's task on the CPU it runs on, for cases that expect the
  * object they just freed to come back from the same per-CPU array.  The

@@ -52,19 +52,10 @@ static int slab_test_init(struct kunit *test)
 
 static void slab_test_exit(struct kunit *test)
 {
-	struct toy_cache *cache, *next;
 	struct slab_test *t = ctx(test);
 
-	if (!t || IS_ERR_OR_NULL(t->zone))	/* .init failed */
-		return;
-	list_for_each_entry_safe(cache, next, &t->caches.list, list)
-		KUNIT_EXPECT_EQ_MSG(test, toy_cache_destroy(cache), 0,
-				    "cache %s", cache->name);
-	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
-	KUNIT_EXPECT_EQ(test, t->zone->free_area[TOY_MAX_ORDER].nr_free,
-			(unsigned long)TEST_BLOCKS);
-	KUNIT_EXPECT_EQ(test, toy_zone_validate(t->zone), 0);
-	toy_zone_destroy(t->zone);
+	if (t)	/* NULL when .init could not allocate it */
+		kunit_destroy_caches_and_zone(test, &t->caches, t->zone);
 }
 
 static struct toy_cache *new_cache(struct kunit *test, const char *name,

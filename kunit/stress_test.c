@@ -27,6 +27,7 @@
 #include "../module/buddy.h"
 #include "../module/kmalloc.h"
 #include "../module/slab.h"
+#include "helpers.h"
 
 #define STRESS_OPS	1000000
 #define STRESS_LIVE	512
@@ -198,14 +199,9 @@ static int stress_test_init(struct kunit *test)
 static void stress_test_exit(struct kunit *test)
 {
 	struct stress_run *run = test->priv;
-	struct toy_cache *cache, *next;
 
-	if (!run || IS_ERR_OR_NULL(run->zone))	/* .init failed */
-		return;
-	list_for_each_entry_safe(cache, next, &run->caches.list, list)
-		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
-	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(run->zone), toy_zone_nr_pages(run->zone));
-	toy_zone_destroy(run->zone);
+	if (run)	/* NULL when .init could not allocate it */
+		kunit_destroy_caches_and_zone(test, &run->caches, run->zone);
 }
 
 static void stress_test_all_cpus(struct kunit *test)
