@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
-	python3 rsync xz-utils cpio sparse procps
+	python3 rsync xz-utils cpio sparse procps bsdextrautils
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	qemu-system-x86 qemu-system-data busybox-static gnuplot-nox
 )
