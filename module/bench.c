@@ -201,13 +201,26 @@ static u64 toy_bench_time(struct toy_bench *b, toy_bench_loop_t loop,
 	return ktime_get_ns() - start;
 }
 
+/* Turn @reps timings of @ops operations per side into a result and emit it. */
+static void toy_bench_emit(struct toy_bench *b, const char *name, u64 *toy,
+			   u64 *kernel, unsigned long ops)
+{
+	struct toy_bench_result r = { };
+
+	strscpy(r.name, name, sizeof(r.name));
+	toy_bench_stats(toy, b->cfg->reps, &r.toy_ps, &r.toy_spread);
+	toy_bench_stats(kernel, b->cfg->reps, &r.kernel_ps, &r.kernel_spread);
+	r.toy_ps = div64_u64(r.toy_ps * 1000, ops);
+	r.kernel_ps = div64_u64(r.kernel_ps * 1000, ops);
+	b->emit(&r, b->priv);
+}
+
 /* Warm up, then alternate the sides @reps times; emit per-op medians. */
 static void toy_bench_one(struct toy_bench *b, const char *name,
 			  toy_bench_loop_t loop, unsigned long ops,
 			  unsigned long arg)
 {
 	u64 toy[TOY_BENCH_MAX_REPS], kernel[TOY_BENCH_MAX_REPS];
-	struct toy_bench_result r = { };
 	unsigned int rep;
 
 	loop(b, TOY_SIDE, ops / 4 + 1, arg);
@@ -217,14 +230,8 @@ static void toy_bench_one(struct toy_bench *b, const char *name,
 		kernel[rep] = toy_bench_time(b, loop, KERNEL_SIDE, ops, arg);
 		cond_resched();
 	}
-	if (fatal_signal_pending(current))
-		return;
-	strscpy(r.name, name, sizeof(r.name));
-	toy_bench_stats(toy, b->cfg->reps, &r.toy_ps, &r.toy_spread);
-	toy_bench_stats(kernel, b->cfg->reps, &r.kernel_ps, &r.kernel_spread);
-	r.toy_ps = div64_u64(r.toy_ps * 1000, ops);
-	r.kernel_ps = div64_u64(r.kernel_ps * 1000, ops);
-	b->emit(&r, b->priv);
+	if (!fatal_signal_pending(current))
+		toy_bench_emit(b, name, toy, kernel, ops);
 }
 
 /* SMP: one pinned kthread per CPU runs slab-hot-64 on one side. */
@@ -289,21 +296,17 @@ static u64 toy_bench_parallel(struct toy_bench *b, enum toy_bench_side side,
 static void toy_bench_smp(struct toy_bench *b, unsigned int nr_cpus)
 {
 	u64 toy[TOY_BENCH_MAX_REPS], kernel[TOY_BENCH_MAX_REPS];
-	struct toy_bench_result r = { };
 	unsigned long ops = b->cfg->ops;
+	char name[TOY_BENCH_NAME_LEN];
 	unsigned int rep;
 
 	for (rep = 0; rep < b->cfg->reps; rep++) {
 		toy[rep] = toy_bench_parallel(b, TOY_SIDE, nr_cpus, ops);
 		kernel[rep] = toy_bench_parallel(b, KERNEL_SIDE, nr_cpus, ops);
 	}
-	snprintf(r.name, sizeof(r.name), "smp-slab-hot-%ucpu", nr_cpus);
-	toy_bench_stats(toy, b->cfg->reps, &r.toy_ps, &r.toy_spread);
-	toy_bench_stats(kernel, b->cfg->reps, &r.kernel_ps, &r.kernel_spread);
+	snprintf(name, sizeof(name), "smp-slab-hot-%ucpu", nr_cpus);
 	/* Wall time per operation of one CPU: equal to 1 CPU's when scaling is perfect. */
-	r.toy_ps = div64_u64(r.toy_ps * 1000, ops);
-	r.kernel_ps = div64_u64(r.kernel_ps * 1000, ops);
-	b->emit(&r, b->priv);
+	toy_bench_emit(b, name, toy, kernel, ops);
 }
 
 static int toy_bench_setup(struct toy_bench *b)

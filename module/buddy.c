@@ -244,9 +244,8 @@ static void toy_check_poison(struct toy_zone *zone, void *addr,
 	if (!bad)
 		return;
 	if (toy_report_ratelimit()) {
-		pr_err("=============================================================================\n");
-		pr_err("BUG zone %s: poison overwritten in a free block: page %lu, order %u, byte %zu is 0x%02x\n",
-		       zone->name, idx, order, (size_t)(bad - (u8 *)addr), *bad);
+		toy_report_bug("zone %s: free block overwritten: page %lu order %u byte %zu=0x%02x",
+			       zone->name, idx, order, (size_t)(bad - (u8 *)addr), *bad);
 		print_hex_dump(KERN_ERR, KBUILD_MODNAME ": ", DUMP_PREFIX_OFFSET, 16, 1,
 			       bad, min_t(size_t, 64, (u8 *)addr + size - bad), false);
 		pr_err("FIX zone %s: poison restored\n", zone->name);

@@ -45,6 +45,26 @@ bool toy_report_counted(void)
 }
 
 /**
+ * toy_report_bug() - print the title of a report block
+ * @fmt: "<who>: <reason>" as printf format, without the newline
+ *
+ * A separator line, then "BUG <who>: <reason>", as SLUB's slab_bug()
+ * begins its reports.  The caller has already asked toy_report_ratelimit().
+ */
+void toy_report_bug(const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("=============================================================================\n");
+	pr_err("BUG %pV\n", &vaf);
+	va_end(args);
+}
+
+/**
  * toy_report_ratelimit() - may a report be printed now
  *
  * Return: true to print, after counting it for a test that asks.

@@ -10,5 +10,6 @@
 
 bool toy_report_counted(void);
 bool toy_report_ratelimit(void);
+__printf(1, 2) void toy_report_bug(const char *fmt, ...);
 
 #endif /* _TOYALLOC_REPORT_H */

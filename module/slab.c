@@ -336,10 +336,10 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 				unsigned int bad)
 {
 	if (toy_report_ratelimit()) {
-		pr_err("=============================================================================\n");
-		pr_err("BUG %s: free list corrupted: entry %u of slab at page %ld decodes to %u\n",
-		       cache->name, head->slab.inuse,
-		       toy_zone_page_index(cache->zone, toy_slab_base(cache, head)), bad);
+		toy_report_bug("%s: free list corrupted: slab page %ld entry %u is %u",
+			       cache->name,
+			       toy_zone_page_index(cache->zone, toy_slab_base(cache, head)),
+			       head->slab.inuse, bad);
 		pr_err("FIX %s: slab isolated, %u free objects written off\n",
 		       cache->name, cache->num - head->slab.inuse);
 	}

@@ -131,8 +131,7 @@ static bool toy_check_bytes(struct toy_cache *cache, void *obj, const char *what
 		return true;
 
 	if (toy_report_ratelimit()) {
-		pr_err("=============================================================================\n");
-		pr_err("BUG %s: %s overwritten\n", cache->name, what);
+		toy_report_bug("%s: %s overwritten", cache->name, what);
 		pr_err("-----------------------------------------------------------------------------\n");
 		pr_err("Object %p (%u bytes): byte %u is 0x%02x instead of 0x%02x, %u of %u bytes differ\n",
 		       obj, cache->object_size, (unsigned int)(start - (u8 *)obj) + first,
