@@ -96,12 +96,6 @@
 #include "report.h"
 #include "trace.h"
 
-#define TOY_META_HEAD		BIT(7)
-#define TOY_META_ALLOCATED	BIT(6)
-#define TOY_META_PARENT_RIGHT	BIT(5)
-#define TOY_META_RIGHT		BIT(4)
-#define TOY_META_ORDER_MASK	0x0f
-
 static u8 toy_meta(unsigned long idx, unsigned int order, bool allocated)
 {
 	u8 meta = TOY_META_HEAD | order;
@@ -115,19 +109,9 @@ static u8 toy_meta(unsigned long idx, unsigned int order, bool allocated)
 	return meta;
 }
 
-static bool toy_is_head(u8 meta)
-{
-	return meta & TOY_META_HEAD;
-}
-
 static bool toy_is_free_head(u8 meta)
 {
 	return toy_is_head(meta) && !(meta & TOY_META_ALLOCATED);
-}
-
-static unsigned int toy_meta_order(u8 meta)
-{
-	return meta & TOY_META_ORDER_MASK;
 }
 
 /**
@@ -147,52 +131,6 @@ static unsigned long toy_page_index(struct toy_zone *zone,
 {
 	return page - zone->pages;
 }
-
-/**
- * toy_zone_page_address() - kernel address of a page of the zone
- * @zone: the zone
- * @page: one of @zone's pages
- *
- * Return: the direct-mapped address of the page.
- */
-void *toy_zone_page_address(struct toy_zone *zone, struct toy_page *page)
-{
-	unsigned long idx = toy_page_index(zone, page);
-	struct page *block = zone->blocks[idx >> TOY_MAX_ORDER];
-
-	return page_address(block) + ((idx & (TOY_BLOCK_PAGES - 1)) << PAGE_SHIFT);
-}
-EXPORT_SYMBOL_GPL(toy_zone_page_address);
-
-/**
- * toy_zone_page_index() - page index of an address in a zone
- * @zone: the zone
- * @addr: any address
- *
- * Page indices run from 0 to toy_zone_nr_pages() - 1, block by block.
- *
- * Return: the index of the page holding @addr, or -1 when @addr is not in
- * one of @zone's pages.
- */
-long toy_zone_page_index(struct toy_zone *zone, const void *addr)
-{
-	unsigned long pfn, head_pfn, block;
-	struct page *head;
-
-	if (!virt_addr_valid(addr))
-		return -1;
-	pfn = PHYS_PFN(__pa(addr));
-	head_pfn = pfn & ~(TOY_BLOCK_PAGES - 1);
-	if (!pfn_valid(head_pfn))
-		return -1;
-	/* Any page's private may hold anything: trust it only if it points back. */
-	head = pfn_to_page(head_pfn);
-	block = page_private(head) - 1;
-	if (block >= zone->nr_blocks || zone->blocks[block] != head)
-		return -1;
-	return (block << TOY_MAX_ORDER) | (pfn & (TOY_BLOCK_PAGES - 1));
-}
-EXPORT_SYMBOL_GPL(toy_zone_page_index);
 
 static void toy_free_list_add(struct toy_zone *zone, unsigned long idx,
 			      unsigned int order)

@@ -7,6 +7,7 @@
 #define _TOYALLOC_BUDDY_H
 
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -16,6 +17,13 @@
 /* 1024 blocks of 4 MiB: 4 GiB, far beyond any sensible private region. */
 #define TOY_ZONE_MAX_BLOCKS	1024U
 #define TOY_ZONE_NAME_LEN	16
+
+/* The meta byte of a struct toy_page; buddy.c explains the tag. */
+#define TOY_META_HEAD		BIT(7)
+#define TOY_META_ALLOCATED	BIT(6)
+#define TOY_META_PARENT_RIGHT	BIT(5)
+#define TOY_META_RIGHT		BIT(4)
+#define TOY_META_ORDER_MASK	0x0f
 
 /* Flags of toy_zone_create(). */
 #define TOY_ZONE_POISON		BIT(0)	/* poison free blocks, check on alloc */
@@ -107,10 +115,122 @@ void toy_zone_destroy(struct toy_zone *zone);
 void *toy_zone_alloc(struct toy_zone *zone, unsigned int order);
 int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order);
 
-long toy_zone_page_index(struct toy_zone *zone, const void *addr);
 struct toy_page *toy_zone_block_head(struct toy_zone *zone, const void *addr);
-void *toy_zone_page_address(struct toy_zone *zone, struct toy_page *page);
 unsigned int toy_page_order(const struct toy_page *page);
+
+static inline bool toy_is_head(u8 meta)
+{
+	return meta & TOY_META_HEAD;
+}
+
+static inline unsigned int toy_meta_order(u8 meta)
+{
+	return meta & TOY_META_ORDER_MASK;
+}
+
+/*
+ * The lookups below are inline: the slab layer makes one on every
+ * allocation and free.
+ */
+
+/**
+ * toy_zone_page_index() - page index of an address in a zone
+ * @zone: the zone
+ * @addr: any address
+ *
+ * Page indices run from 0 to toy_zone_nr_pages() - 1, block by block.  The
+ * first struct page of each order-10 block holds the block's number + 1 in
+ * its private field (see toy_zone_create()).
+ *
+ * Return: the index of the page holding @addr, or -1 when @addr is not in
+ * one of @zone's pages.
+ */
+static inline long toy_zone_page_index(struct toy_zone *zone, const void *addr)
+{
+	unsigned long pfn, head_pfn, block;
+	struct page *head;
+
+	if (!virt_addr_valid(addr))
+		return -1;
+	pfn = PHYS_PFN(__pa(addr));
+	head_pfn = pfn & ~(TOY_BLOCK_PAGES - 1);
+	if (!pfn_valid(head_pfn))
+		return -1;
+	/* Any page's private may hold anything: trust it only if it points back. */
+	head = pfn_to_page(head_pfn);
+	block = page_private(head) - 1;
+	if (block >= zone->nr_blocks || zone->blocks[block] != head)
+		return -1;
+	return (block << TOY_MAX_ORDER) | (pfn & (TOY_BLOCK_PAGES - 1));
+}
+
+/**
+ * toy_zone_order_block_head() - the allocated block of a given order an
+ *	address lies in
+ * @zone: the zone
+ * @addr: any address
+ * @order: the order the caller expects the block to have
+ *
+ * The fast form of toy_zone_block_head() for owners that allocate blocks of
+ * one order only, as a slab cache does: a block of order @order holding
+ * @addr can only start at @addr's page rounded down to 2^@order, so one
+ * probe decides.  Lockless, as toy_zone_block_head().
+ *
+ * Return: the head page of the allocated block of order @order containing
+ * @addr, or NULL when there is none.
+ */
+static inline struct toy_page *
+toy_zone_order_block_head(struct toy_zone *zone, const void *addr,
+			  unsigned int order)
+{
+	long idx = toy_zone_page_index(zone, addr);
+	struct toy_page *head;
+	u8 meta;
+
+	if (idx < 0)
+		return NULL;
+	head = &zone->pages[idx & ~(BIT(order) - 1)];
+	meta = READ_ONCE(head->meta);
+	if (!toy_is_head(meta) || !(meta & TOY_META_ALLOCATED) ||
+	    toy_meta_order(meta) != order)
+		return NULL;
+	return head;
+}
+
+/**
+ * toy_block_start() - the start of the block an address lies in
+ * @addr: an address in an allocated block of order @order
+ * @order: the block's order
+ *
+ * A block is aligned to its size in physical memory (so are the order-10
+ * blocks the zone is made of), so rounding the physical address down finds
+ * its start with no lookup.
+ *
+ * Return: the block's direct-mapped address.
+ */
+static inline void *toy_block_start(const void *addr, unsigned int order)
+{
+	return __va(__pa(addr) & ~((PAGE_SIZE << order) - 1));
+}
+
+/**
+ * toy_zone_page_address() - kernel address of a page of the zone
+ * @zone: the zone
+ * @page: one of @zone's pages
+ *
+ * Inline: the slab layer turns a slab's head page into its address on
+ * every allocation and free.
+ *
+ * Return: the direct-mapped address of the page.
+ */
+static inline void *toy_zone_page_address(struct toy_zone *zone,
+					  struct toy_page *page)
+{
+	unsigned long idx = page - zone->pages;
+	struct page *block = zone->blocks[idx >> TOY_MAX_ORDER];
+
+	return page_address(block) + ((idx & (TOY_BLOCK_PAGES - 1)) << PAGE_SHIFT);
+}
 
 unsigned long toy_zone_nr_pages(const struct toy_zone *zone);
 unsigned long toy_zone_free_pages(struct toy_zone *zone);

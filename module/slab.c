@@ -36,6 +36,10 @@
  *	successive slabs by 0, 1, 2, ... times colour_off (a cache line, or
  *	the alignment if larger), so that objects at the same index of
  *	different slabs do not all fall into the same hardware cache sets.
+ *	The shift stays below the object size: a shift by a whole object
+ *	would only change which object sits where, not which cache lines the
+ *	objects use.  So an object's index is its offset in the slab divided
+ *	by the size, whatever the colour.
  *
  *   4. Finding an object's slab.  The slab is a buddy block, so
  *	toy_zone_block_head() gives its head toy_page in constant time, and the
@@ -109,6 +113,20 @@
 /* ...and up to 128 KiB for the largest objects. */
 #define TOY_SLAB_MAX_ORDER	5
 
+/*
+ * Pin the task to its CPU around a CPU array's lock, as the page
+ * allocator's pcpu_task_pin() does: disabling preemption is enough and
+ * costs nothing but a counter, except on PREEMPT_RT, where the array lock
+ * may sleep and only migration may be disabled.
+ */
+#ifndef CONFIG_PREEMPT_RT
+#define toy_cpu_pin()		preempt_disable()
+#define toy_cpu_unpin()		preempt_enable()
+#else
+#define toy_cpu_pin()		migrate_disable()
+#define toy_cpu_unpin()		migrate_enable()
+#endif
+
 static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
 {
 	return toy_zone_page_address(cache->zone, head);
@@ -122,8 +140,7 @@ static u16 *toy_slab_free_stack(struct toy_cache *cache, struct toy_page *head)
 static unsigned long *toy_slab_bitmap(struct toy_cache *cache,
 				      struct toy_page *head)
 {
-	return toy_slab_base(cache, head) + cache->mgmt +
-		ALIGN(cache->num * sizeof(u16), sizeof(long));
+	return toy_slab_base(cache, head) + cache->free_map;
 }
 
 static void *toy_slab_object(struct toy_cache *cache, struct toy_page *head,
@@ -132,18 +149,58 @@ static void *toy_slab_object(struct toy_cache *cache, struct toy_page *head,
 	return toy_slab_base(cache, head) + head->slab.s_mem + idx * cache->size;
 }
 
-/* The slab of an object known to belong to @cache. */
+/*
+ * The slab of an object of @cache: a slab is one block of the cache's
+ * order, so one probe finds it.  NULL when @obj lies in no slab of that
+ * order (for a trusted object, never).
+ */
 static struct toy_page *toy_obj_slab(struct toy_cache *cache, const void *obj)
 {
-	return toy_zone_block_head(cache->zone, obj);
+	return toy_zone_order_block_head(cache->zone, obj, cache->order);
 }
 
-/* Division by the object size, as SLAB's obj_to_index(): a multiply. */
-static unsigned int toy_obj_index(struct toy_cache *cache,
-				  struct toy_page *head, const void *obj)
+/*
+ * The start of the slab holding @obj, an address in a slab of @cache:
+ * slabs are buddy blocks, aligned to their size.
+ */
+static void *toy_obj_slab_base(struct toy_cache *cache, const void *obj)
 {
-	return reciprocal_divide(obj - toy_slab_object(cache, head, 0),
+	return toy_block_start(obj, cache->order);
+}
+
+/*
+ * The index of the object @obj lies in: its offset in the slab divided by
+ * the size (the colour is less than the size), with a multiply, as SLAB's
+ * obj_to_index().
+ */
+static unsigned int toy_obj_index(struct toy_cache *cache, const void *obj)
+{
+	return reciprocal_divide(obj - toy_obj_slab_base(cache, obj),
 				 cache->size_reciprocal);
+}
+
+/* The free bitmap of the slab holding @obj. */
+static unsigned long *toy_obj_bitmap(struct toy_cache *cache, const void *obj)
+{
+	return toy_obj_slab_base(cache, obj) + cache->free_map;
+}
+
+/*
+ * Every CPU that allocates or frees objects of a slab changes its free
+ * bitmap, so the bits change atomically; on the whole word, as the generic
+ * bitops do, because x86's bit-string instructions on memory are slow.
+ */
+static void toy_mark_allocated(unsigned long *map, unsigned int idx)
+{
+	atomic_long_andnot(BIT_MASK(idx), (atomic_long_t *)&map[BIT_WORD(idx)]);
+}
+
+/* Mark object @idx free; false when it already was. */
+static bool toy_mark_free(unsigned long *map, unsigned int idx)
+{
+	atomic_long_t *word = (atomic_long_t *)&map[BIT_WORD(idx)];
+
+	return !(atomic_long_fetch_or(BIT_MASK(idx), word) & BIT_MASK(idx));
 }
 
 static size_t toy_mgmt_size(unsigned int num)
@@ -408,7 +465,7 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 		return;
 	}
 	head->slab.inuse--;
-	idx = toy_obj_index(cache, head, obj);
+	idx = toy_obj_index(cache, obj);
 	toy_stack_set(cache, &toy_slab_free_stack(cache, head)[head->slab.inuse], idx);
 	__set_bit(idx, toy_slab_on_stack(cache, head));
 	cache->free_objects++;
@@ -495,10 +552,36 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
 				     unsigned long caller)
 {
 	kmemleak_alloc(obj, cache->object_size, 1, GFP_ATOMIC);
-	if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
+	if (unlikely(cache->flags & TOY_SLAB_DEBUG_FLAGS))
 		toy_debug_alloc(cache, obj, caller);
-	if (!cache->ctor && want_init_on_alloc(GFP_KERNEL))
+	if (want_init_on_alloc(GFP_KERNEL) && !cache->ctor)
 		memset(obj, 0, cache->object_size);
+}
+
+/*
+ * An object from this CPU's array, refilled if empty; NULL if all is empty.
+ * Only the @first attempt of an allocation counts as a hit or a miss.
+ */
+static void *toy_cache_array_pop(struct toy_cache *cache, bool first)
+{
+	struct toy_array_cache *ac;
+	unsigned long flags;
+	void *obj = NULL;
+
+	toy_cpu_pin();
+	ac = this_cpu_ptr(cache->cpu_cache);
+	spin_lock_irqsave(&ac->lock, flags);
+	if (likely(ac->avail)) {
+		ac->allochit += first;
+	} else {
+		ac->allocmiss += first;
+		toy_cache_refill(cache, ac);
+	}
+	if (ac->avail)
+		obj = ac->entry[--ac->avail];
+	spin_unlock_irqrestore(&ac->lock, flags);
+	toy_cpu_unpin();
+	return obj;
 }
 
 /**
@@ -512,36 +595,18 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
  */
 void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller)
 {
-	struct toy_array_cache *ac;
-	struct toy_page *head;
-	unsigned long flags;
-	unsigned int pass;
 	void *obj;
 
-	for (pass = 0;; pass++) {
-		migrate_disable();
-		ac = this_cpu_ptr(cache->cpu_cache);
-		spin_lock_irqsave(&ac->lock, flags);
-		if (!pass && ac->avail)
-			ac->allochit++;
-		else if (!pass)
-			ac->allocmiss++;
-		if (ac->avail || toy_cache_refill(cache, ac)) {
-			obj = ac->entry[--ac->avail];
-			spin_unlock_irqrestore(&ac->lock, flags);
-			migrate_enable();
-			head = toy_obj_slab(cache, obj);
-			clear_bit(toy_obj_index(cache, head, obj),
-				  toy_slab_bitmap(cache, head));
-			toy_cache_prepare_object(cache, obj, caller);
-			trace_toy_cache_alloc(cache->name, obj, cache->size);
-			return obj;
-		}
-		spin_unlock_irqrestore(&ac->lock, flags);
-		migrate_enable();
+	obj = toy_cache_array_pop(cache, true);
+	while (unlikely(!obj)) {
 		if (toy_cache_grow(cache))
 			return NULL;
+		obj = toy_cache_array_pop(cache, false);
 	}
+	toy_mark_allocated(toy_obj_bitmap(cache, obj), toy_obj_index(cache, obj));
+	toy_cache_prepare_object(cache, obj, caller);
+	trace_toy_cache_alloc(cache->name, obj, cache->size);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(toy_cache_alloc_caller);
 
@@ -563,22 +628,34 @@ void *toy_cache_alloc(struct toy_cache *cache)
 }
 EXPORT_SYMBOL_GPL(toy_cache_alloc);
 
-/* Why @obj cannot be freed to @cache, or NULL when it can. */
-static const char *toy_bad_object_reason(struct toy_cache *cache, const void *obj)
+/* Why @obj, in no slab of @cache, cannot be freed to it. */
+static const char *toy_foreign_object_reason(struct toy_cache *cache,
+					     const void *obj)
 {
 	struct toy_page *head = toy_zone_block_head(cache->zone, obj);
-	unsigned int idx;
-	long offset;
 
-	if (!head || !head->slab.cache)
+	if (!head || !READ_ONCE(head->slab.cache))
 		return "not an object of any cache";
-	if (head->slab.cache != cache)
-		return "object of another cache";
-	offset = obj - toy_slab_object(cache, head, 0);
-	idx = toy_obj_index(cache, head, obj);
-	if (offset < 0 || idx >= cache->num || idx * cache->size != offset)
+	return "object of another cache";
+}
+
+/*
+ * Why @obj cannot be freed to @cache, or NULL when it can; then its bit is
+ * set in the slab's free bitmap, which makes a second free of it fail here.
+ */
+static const char *toy_bad_object_reason(struct toy_cache *cache, const void *obj)
+{
+	struct toy_page *head = toy_obj_slab(cache, obj);
+	unsigned int idx;
+
+	if (unlikely(!head || READ_ONCE(head->slab.cache) != cache))
+		return toy_foreign_object_reason(cache, obj);
+	idx = toy_obj_index(cache, obj);
+	if (unlikely(idx >= cache->num ||
+		     obj - toy_obj_slab_base(cache, obj) !=
+		     head->slab.s_mem + idx * cache->size))
 		return "not the start of an object";
-	if (test_and_set_bit(idx, toy_slab_bitmap(cache, head)))
+	if (unlikely(!toy_mark_free(toy_obj_bitmap(cache, obj), idx)))
 		return "double free";
 	return NULL;
 }
@@ -620,23 +697,23 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 	LIST_HEAD(release);
 
 	reason = toy_bad_object_reason(cache, obj);
-	if (reason) {
+	if (unlikely(reason)) {
 		if (toy_report_ratelimit())
 			pr_err("cache %s: bad free of %p: %s\n", cache->name,
 			       obj, reason);
 		return -EINVAL;
 	}
 	kmemleak_free(obj);
-	if (!cache->ctor && !(cache->flags & TOY_SLAB_POISON) && want_init_on_free())
+	if (want_init_on_free() && !cache->ctor && !(cache->flags & TOY_SLAB_POISON))
 		memset(obj, 0, cache->object_size);
-	if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
+	if (unlikely(cache->flags & TOY_SLAB_DEBUG_FLAGS))
 		toy_debug_free(cache, obj, caller);
 
 	trace_toy_cache_free(cache->name, obj, cache->size);
-	migrate_disable();
+	toy_cpu_pin();
 	ac = this_cpu_ptr(cache->cpu_cache);
 	spin_lock_irqsave(&ac->lock, flags);
-	if (ac->avail >= READ_ONCE(cache->limit)) {
+	if (unlikely(ac->avail >= READ_ONCE(cache->limit))) {
 		ac->freemiss++;
 		toy_cache_flush(cache, ac,
 				min(READ_ONCE(cache->batchcount), ac->avail),
@@ -646,8 +723,9 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 	}
 	ac->entry[ac->avail++] = obj;
 	spin_unlock_irqrestore(&ac->lock, flags);
-	migrate_enable();
-	toy_slabs_release(cache, &release);
+	toy_cpu_unpin();
+	if (unlikely(!list_empty(&release)))
+		toy_slabs_release(cache, &release);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(toy_cache_free_caller);
@@ -881,9 +959,10 @@ static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
 	cache->order = toy_slab_order(cache->size);
 	cache->num = toy_objects_in(PAGE_SIZE << cache->order, cache->size);
 	cache->mgmt = (PAGE_SIZE << cache->order) - toy_mgmt_size(cache->num);
+	cache->free_map = cache->mgmt + ALIGN(cache->num * sizeof(u16), sizeof(long));
 	cache->colour_off = max_t(unsigned int, cache->align, cache_line_size());
-	cache->colours = toy_left_over(cache->order, cache->size) /
-		cache->colour_off + 1;
+	cache->colours = min_t(size_t, toy_left_over(cache->order, cache->size),
+			       cache->size - 1) / cache->colour_off + 1;
 }
 
 static void toy_cache_free_struct(struct toy_cache *cache)

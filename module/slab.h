@@ -124,6 +124,7 @@ struct toy_caches {
  * @num: objects per slab
  * @mgmt: offset in a slab of its management area (free index stack, then
  *	the free-object bitmap)
+ * @free_map: offset in a slab of its free-object bitmap
  * @colours: number of distinct colour offsets
  * @colour_off: distance between two colour offsets
  * @ctor: constructor, run once per object when its slab is created
@@ -161,6 +162,7 @@ struct toy_cache {
 	unsigned int order;
 	unsigned int num;
 	unsigned int mgmt;
+	unsigned int free_map;
 	unsigned int colours;
 	unsigned int colour_off;
 	void (*ctor)(void *obj);
