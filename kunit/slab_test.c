@@ -452,7 +452,7 @@ static void slab_test_kmalloc_classes(struct kunit *test)
 	u8 *p;
 
 	KUNIT_ASSERT_EQ(test, toy_kmalloc_init(&km, &ctx(test)->caches), 0);
-	for (size = 1; size <= TOY_KMALLOC_MAX_CACHE; size += 1 + size / 16) {
+	for (size = 1; size <= TOY_KMALLOC_MAX_CACHE; size++) {
 		while (size > classes[c])
 			c++;
 		p = toy_kmalloc_alloc(&km, size, __GFP_ZERO);
