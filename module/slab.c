@@ -559,10 +559,38 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
 }
 
 /*
- * An object from this CPU's array, refilled if empty; NULL if all is empty.
- * Only the @first attempt of an allocation counts as a hit or a miss.
+ * The allocation slow path: this CPU's array was empty.  Refill it from the
+ * shared array and the slabs, growing the cache when they are empty too.
  */
-static void *toy_cache_array_pop(struct toy_cache *cache, bool first)
+static noinline void *toy_cache_alloc_refill(struct toy_cache *cache)
+{
+	struct toy_array_cache *ac;
+	unsigned long flags;
+	bool first = true;
+	void *obj;
+
+	for (;;) {
+		toy_cpu_pin();
+		ac = this_cpu_ptr(cache->cpu_cache);
+		spin_lock_irqsave(&ac->lock, flags);
+		if (ac->avail) {
+			ac->allochit += first;
+		} else {
+			ac->allocmiss += first;
+			toy_cache_refill(cache, ac);
+		}
+		obj = ac->avail ? ac->entry[--ac->avail] : NULL;
+		spin_unlock_irqrestore(&ac->lock, flags);
+		toy_cpu_unpin();
+		if (obj || toy_cache_grow(cache))
+			return obj;
+		first = false;
+	}
+}
+
+/* The fast path: the most recently freed object of this CPU's array. */
+static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
+						unsigned long caller)
 {
 	struct toy_array_cache *ac;
 	unsigned long flags;
@@ -572,15 +600,19 @@ static void *toy_cache_array_pop(struct toy_cache *cache, bool first)
 	ac = this_cpu_ptr(cache->cpu_cache);
 	spin_lock_irqsave(&ac->lock, flags);
 	if (likely(ac->avail)) {
-		ac->allochit += first;
-	} else {
-		ac->allocmiss += first;
-		toy_cache_refill(cache, ac);
-	}
-	if (ac->avail)
+		ac->allochit++;
 		obj = ac->entry[--ac->avail];
+	}
 	spin_unlock_irqrestore(&ac->lock, flags);
 	toy_cpu_unpin();
+	if (unlikely(!obj)) {
+		obj = toy_cache_alloc_refill(cache);
+		if (!obj)
+			return NULL;
+	}
+	toy_mark_allocated(toy_obj_bitmap(cache, obj), toy_obj_index(cache, obj));
+	toy_cache_prepare_object(cache, obj, caller);
+	trace_toy_cache_alloc(cache->name, obj, cache->size);
 	return obj;
 }
 
@@ -595,18 +627,7 @@ static void *toy_cache_array_pop(struct toy_cache *cache, bool first)
  */
 void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller)
 {
-	void *obj;
-
-	obj = toy_cache_array_pop(cache, true);
-	while (unlikely(!obj)) {
-		if (toy_cache_grow(cache))
-			return NULL;
-		obj = toy_cache_array_pop(cache, false);
-	}
-	toy_mark_allocated(toy_obj_bitmap(cache, obj), toy_obj_index(cache, obj));
-	toy_cache_prepare_object(cache, obj, caller);
-	trace_toy_cache_alloc(cache->name, obj, cache->size);
-	return obj;
+	return toy_cache_do_alloc(cache, caller);
 }
 EXPORT_SYMBOL_GPL(toy_cache_alloc_caller);
 
@@ -624,7 +645,7 @@ EXPORT_SYMBOL_GPL(toy_cache_alloc_caller);
  */
 void *toy_cache_alloc(struct toy_cache *cache)
 {
-	return toy_cache_alloc_caller(cache, _RET_IP_);
+	return toy_cache_do_alloc(cache, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(toy_cache_alloc);
 
@@ -660,6 +681,71 @@ static const char *toy_bad_object_reason(struct toy_cache *cache, const void *ob
 	return NULL;
 }
 
+/*
+ * The free slow path: this CPU's array was full.  Move its batchcount
+ * oldest objects to the shared array or their slabs, then push @obj.
+ */
+static noinline void toy_cache_free_flush(struct toy_cache *cache, void *obj)
+{
+	struct toy_array_cache *ac;
+	unsigned long flags;
+	LIST_HEAD(release);
+
+	toy_cpu_pin();
+	ac = this_cpu_ptr(cache->cpu_cache);
+	spin_lock_irqsave(&ac->lock, flags);
+	if (ac->avail >= READ_ONCE(cache->limit)) {
+		ac->freemiss++;
+		toy_cache_flush(cache, ac,
+				min(READ_ONCE(cache->batchcount), ac->avail),
+				&release);
+	} else {
+		ac->freehit++;
+	}
+	ac->entry[ac->avail++] = obj;
+	spin_unlock_irqrestore(&ac->lock, flags);
+	toy_cpu_unpin();
+	toy_slabs_release(cache, &release);
+}
+
+/* The fast path: check @obj, then push it on this CPU's array. */
+static __always_inline int toy_cache_do_free(struct toy_cache *cache,
+					     void *obj, unsigned long caller)
+{
+	struct toy_array_cache *ac;
+	const char *reason;
+	unsigned long flags;
+	bool pushed = false;
+
+	reason = toy_bad_object_reason(cache, obj);
+	if (unlikely(reason)) {
+		if (toy_report_ratelimit())
+			pr_err("cache %s: bad free of %p: %s\n", cache->name,
+			       obj, reason);
+		return -EINVAL;
+	}
+	kmemleak_free(obj);
+	if (want_init_on_free() && !cache->ctor && !(cache->flags & TOY_SLAB_POISON))
+		memset(obj, 0, cache->object_size);
+	if (unlikely(cache->flags & TOY_SLAB_DEBUG_FLAGS))
+		toy_debug_free(cache, obj, caller);
+	trace_toy_cache_free(cache->name, obj, cache->size);
+
+	toy_cpu_pin();
+	ac = this_cpu_ptr(cache->cpu_cache);
+	spin_lock_irqsave(&ac->lock, flags);
+	if (likely(ac->avail < READ_ONCE(cache->limit))) {
+		ac->freehit++;
+		ac->entry[ac->avail++] = obj;
+		pushed = true;
+	}
+	spin_unlock_irqrestore(&ac->lock, flags);
+	toy_cpu_unpin();
+	if (unlikely(!pushed))
+		toy_cache_free_flush(cache, obj);
+	return 0;
+}
+
 /**
  * toy_cache_free() - give an object back to its cache
  * @cache: the cache it was allocated from
@@ -674,7 +760,7 @@ static const char *toy_bad_object_reason(struct toy_cache *cache, const void *ob
  */
 int toy_cache_free(struct toy_cache *cache, void *obj)
 {
-	return toy_cache_free_caller(cache, obj, _RET_IP_);
+	return toy_cache_do_free(cache, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(toy_cache_free);
 
@@ -691,42 +777,7 @@ EXPORT_SYMBOL_GPL(toy_cache_free);
 int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 			  unsigned long caller)
 {
-	struct toy_array_cache *ac;
-	const char *reason;
-	unsigned long flags;
-	LIST_HEAD(release);
-
-	reason = toy_bad_object_reason(cache, obj);
-	if (unlikely(reason)) {
-		if (toy_report_ratelimit())
-			pr_err("cache %s: bad free of %p: %s\n", cache->name,
-			       obj, reason);
-		return -EINVAL;
-	}
-	kmemleak_free(obj);
-	if (want_init_on_free() && !cache->ctor && !(cache->flags & TOY_SLAB_POISON))
-		memset(obj, 0, cache->object_size);
-	if (unlikely(cache->flags & TOY_SLAB_DEBUG_FLAGS))
-		toy_debug_free(cache, obj, caller);
-
-	trace_toy_cache_free(cache->name, obj, cache->size);
-	toy_cpu_pin();
-	ac = this_cpu_ptr(cache->cpu_cache);
-	spin_lock_irqsave(&ac->lock, flags);
-	if (unlikely(ac->avail >= READ_ONCE(cache->limit))) {
-		ac->freemiss++;
-		toy_cache_flush(cache, ac,
-				min(READ_ONCE(cache->batchcount), ac->avail),
-				&release);
-	} else {
-		ac->freehit++;
-	}
-	ac->entry[ac->avail++] = obj;
-	spin_unlock_irqrestore(&ac->lock, flags);
-	toy_cpu_unpin();
-	if (unlikely(!list_empty(&release)))
-		toy_slabs_release(cache, &release);
-	return 0;
+	return toy_cache_do_free(cache, obj, caller);
 }
 EXPORT_SYMBOL_GPL(toy_cache_free_caller);
 
