@@ -130,6 +130,42 @@ static void buddy_test_block_head(struct kunit *test)
 	expect_fresh(test, zone);
 }
 
+/*
+ * The one-probe lookup of a block of a known order agrees with the general
+ * one for that order, and finds nothing for any other order, in a free
+ * block, or outside the zone; the block's start comes from the address.
+ */
+static void buddy_test_order_block_head(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	unsigned int order, k, i;
+	void *block, *addr;
+	struct toy_page *head;
+
+	for (order = 0; order <= TOY_MAX_ORDER; order++) {
+		block = toy_zone_alloc(zone, order);
+		KUNIT_ASSERT_NOT_NULL(test, block);
+		for (i = 0; i < BIT(order); i += max(1UL, BIT(order) / 8)) {
+			addr = block + i * PAGE_SIZE + 8 * i + 1;
+			KUNIT_EXPECT_PTR_EQ(test, toy_block_start(addr, order), block);
+			KUNIT_EXPECT_PTR_EQ(test,
+					    toy_zone_order_block_head(zone, addr, order),
+					    toy_zone_block_head(zone, addr));
+			for (k = 0; k <= TOY_MAX_ORDER; k++) {
+				head = toy_zone_order_block_head(zone, addr, k);
+				if (k != order)
+					KUNIT_EXPECT_NULL_MSG(test, head,
+							      "order %u seen as %u",
+							      order, k);
+			}
+		}
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, order), 0);
+		KUNIT_EXPECT_NULL(test, toy_zone_order_block_head(zone, block, order));
+	}
+	KUNIT_EXPECT_NULL(test, toy_zone_order_block_head(zone, test, 0));
+	expect_fresh(test, zone);
+}
+
 /* The orders in which every page of the zone is freed after taking all. */
 enum free_pattern { FREE_FORWARD, FREE_BACKWARD, FREE_EVEN_ODD, FREE_RANDOM };
 
@@ -418,6 +454,7 @@ static struct kunit_case buddy_test_cases[] = {
 	KUNIT_CASE(buddy_test_every_order),
 	KUNIT_CASE(buddy_test_split_leaves_one_per_order),
 	KUNIT_CASE(buddy_test_block_head),
+	KUNIT_CASE(buddy_test_order_block_head),
 	KUNIT_CASE_PARAM(buddy_test_merge_any_order, free_pattern_gen_params),
 	KUNIT_CASE(buddy_test_exhaustion),
 	KUNIT_CASE_PARAM(buddy_test_bad_free, bad_free_gen_params),

@@ -41,10 +41,14 @@
  *	objects use.  So an object's index is its offset in the slab divided
  *	by the size, whatever the colour.
  *
- *   4. Finding an object's slab.  The slab is a buddy block, so
- *	toy_zone_block_head() gives its head toy_page in constant time, and the
- *	head page holds the cache, the colour offset and the count of objects
- *	taken from the slab.  Nothing is searched.
+ *   4. Finding an object's slab.  The slab is a buddy block of the
+ *	cache's order, aligned to its size: rounding the object's physical
+ *	address down gives the slab's start, and with it the bitmap and the
+ *	object's index, with no lookup at all; this is all an allocation
+ *	needs.  A free, whose pointer is not trusted, also asks the zone for
+ *	the block of that order holding it (toy_zone_order_block_head(): one
+ *	probe), whose head toy_page names the cache, the colour offset and the
+ *	count of objects taken from the slab.  Nothing is searched.
  *
  *   5. Three lists per cache: full, partial and free slabs.  Refills take
  *	from partial slabs first, then free ones, and grow the cache by one
@@ -74,13 +78,14 @@
  * -------
  * The lock order is: toy_array_cache.lock of a CPU, then toy_cache.lock,
  * then the zone's lock.  The array lock is uncontended in the fast path: a
- * task takes its CPU's own, pinned there by migrate_disable() (so the lock
- * may sleep on PREEMPT_RT), and other CPUs only take it to drain, validate
- * or retune.  A slab leaving the cache loses its cache pointer under
+ * task takes its CPU's own, pinned there with preemption disabled (with
+ * migration disabled on PREEMPT_RT, where the lock may sleep), as the page
+ * allocator pins itself to its per-CPU lists; other CPUs only take it to
+ * drain, validate or retune.  A slab leaving the cache loses its cache pointer under
  * toy_cache.lock, so a racing bad free of one of its objects is refused
  * rather than let through.  toy_cache.lock protects the slab lists, their
  * counters, the shared array and the tunables.  The bitmap is changed with
- * atomic bit operations, outside the cache lock.  Slabs are given back to
+ * atomic operations on its words, outside the cache lock.  Slabs are given back to
  * the zone after toy_cache.lock is dropped.  toy_caches.mutex serialises
  * creation and destruction of caches.
  */
