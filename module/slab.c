@@ -77,26 +77,31 @@
  * Locking
  * -------
  * The lock order is: toy_array_cache.lock of a CPU, then toy_cache.lock,
- * then the zone's lock.  The array lock is uncontended in the fast path: a
- * task takes its CPU's own, pinned there with preemption disabled (with
- * migration disabled on PREEMPT_RT, where the lock may sleep), as the page
- * allocator pins itself to its per-CPU lists; other CPUs only take it to
- * drain, validate or retune.  A slab leaving the cache loses its cache pointer under
- * toy_cache.lock, so a racing bad free of one of its objects is refused
- * rather than let through.  toy_cache.lock protects the slab lists, their
- * counters, the shared array and the tunables.  The bitmap is changed with
- * atomic operations on its words, outside the cache lock.  Slabs are given back to
- * the zone after toy_cache.lock is dropped.  toy_caches.mutex serialises
- * creation and destruction of caches.
+ * then the zone's lock.  The array lock is a local lock, as SLAB's arrays
+ * were protected: only its own CPU ever touches an array, with interrupts
+ * off, so the fast path takes no lock that another CPU could hold and
+ * makes no atomic operation for it (on PREEMPT_RT the local lock is a
+ * per-CPU spinlock and migration is disabled instead).  Draining, retuning
+ * and validating, which must see every array, run on each CPU in turn from
+ * a work item bound to it (toy_cache_visit_arrays()), and so may sleep.
+ * A slab leaving the cache loses its cache pointer under toy_cache.lock,
+ * so a racing bad free of one of its objects is refused rather than let
+ * through.  toy_cache.lock protects the slab lists, their counters, the
+ * shared array and the tunables.  The bitmap is changed with atomic
+ * operations on its words, outside the cache lock.  Slabs are given back
+ * to the zone after toy_cache.lock is dropped.  toy_caches.mutex
+ * serialises creation and destruction of caches.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/cpu.h>
 #include <linux/ctype.h>
 #include <linux/cache.h>
 #include <linux/export.h>
 #include <linux/kmemleak.h>
+#include <linux/local_lock.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -105,6 +110,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "buddy.h"
 #include "fault.h"
@@ -117,20 +123,6 @@
 #define TOY_SLAB_SMALL_ORDER	3
 /* ...and up to 128 KiB for the largest objects. */
 #define TOY_SLAB_MAX_ORDER	5
-
-/*
- * Pin the task to its CPU around a CPU array's lock, as the page
- * allocator's pcpu_task_pin() does: disabling preemption is enough and
- * costs nothing but a counter, except on PREEMPT_RT, where the array lock
- * may sleep and only migration may be disabled.
- */
-#ifndef CONFIG_PREEMPT_RT
-#define toy_cpu_pin()		preempt_disable()
-#define toy_cpu_unpin()		preempt_enable()
-#else
-#define toy_cpu_pin()		migrate_disable()
-#define toy_cpu_unpin()		migrate_enable()
-#endif
 
 static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
 {
@@ -575,9 +567,8 @@ static noinline void *toy_cache_alloc_refill(struct toy_cache *cache)
 	void *obj;
 
 	for (;;) {
-		toy_cpu_pin();
+		local_lock_irqsave(&cache->cpu_cache->lock, flags);
 		ac = this_cpu_ptr(cache->cpu_cache);
-		spin_lock_irqsave(&ac->lock, flags);
 		if (ac->avail) {
 			ac->allochit += first;
 		} else {
@@ -585,8 +576,7 @@ static noinline void *toy_cache_alloc_refill(struct toy_cache *cache)
 			toy_cache_refill(cache, ac);
 		}
 		obj = ac->avail ? ac->entry[--ac->avail] : NULL;
-		spin_unlock_irqrestore(&ac->lock, flags);
-		toy_cpu_unpin();
+		local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 		if (obj || toy_cache_grow(cache))
 			return obj;
 		first = false;
@@ -601,15 +591,13 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 	unsigned long flags;
 	void *obj = NULL;
 
-	toy_cpu_pin();
+	local_lock_irqsave(&cache->cpu_cache->lock, flags);
 	ac = this_cpu_ptr(cache->cpu_cache);
-	spin_lock_irqsave(&ac->lock, flags);
 	if (likely(ac->avail)) {
 		ac->allochit++;
 		obj = ac->entry[--ac->avail];
 	}
-	spin_unlock_irqrestore(&ac->lock, flags);
-	toy_cpu_unpin();
+	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	if (unlikely(!obj)) {
 		obj = toy_cache_alloc_refill(cache);
 		if (!obj)
@@ -696,9 +684,8 @@ static noinline void toy_cache_free_flush(struct toy_cache *cache, void *obj)
 	unsigned long flags;
 	LIST_HEAD(release);
 
-	toy_cpu_pin();
+	local_lock_irqsave(&cache->cpu_cache->lock, flags);
 	ac = this_cpu_ptr(cache->cpu_cache);
-	spin_lock_irqsave(&ac->lock, flags);
 	if (ac->avail >= READ_ONCE(cache->limit)) {
 		ac->freemiss++;
 		toy_cache_flush(cache, ac,
@@ -708,8 +695,7 @@ static noinline void toy_cache_free_flush(struct toy_cache *cache, void *obj)
 		ac->freehit++;
 	}
 	ac->entry[ac->avail++] = obj;
-	spin_unlock_irqrestore(&ac->lock, flags);
-	toy_cpu_unpin();
+	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	toy_slabs_release(cache, &release);
 }
 
@@ -736,16 +722,14 @@ static __always_inline int toy_cache_do_free(struct toy_cache *cache,
 		toy_debug_free(cache, obj, caller);
 	trace_toy_cache_free(cache->name, obj, cache->size);
 
-	toy_cpu_pin();
+	local_lock_irqsave(&cache->cpu_cache->lock, flags);
 	ac = this_cpu_ptr(cache->cpu_cache);
-	spin_lock_irqsave(&ac->lock, flags);
 	if (likely(ac->avail < READ_ONCE(cache->limit))) {
 		ac->freehit++;
 		ac->entry[ac->avail++] = obj;
 		pushed = true;
 	}
-	spin_unlock_irqrestore(&ac->lock, flags);
-	toy_cpu_unpin();
+	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	if (unlikely(!pushed))
 		toy_cache_free_flush(cache, obj);
 	return 0;
@@ -802,6 +786,52 @@ struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj)
 }
 EXPORT_SYMBOL_GPL(toy_cache_of);
 
+/* What toy_cache_visit_arrays() does to one CPU array. */
+typedef void (*toy_array_fn_t)(struct toy_cache *cache,
+			       struct toy_array_cache *ac, void *arg);
+
+struct toy_array_visit {
+	struct toy_cache *cache;
+	toy_array_fn_t fn;
+	void *arg;
+};
+
+static long toy_array_visit_this_cpu(void *arg)
+{
+	struct toy_array_visit *visit = arg;
+	struct toy_cache *cache = visit->cache;
+	unsigned long flags;
+
+	local_lock_irqsave(&cache->cpu_cache->lock, flags);
+	visit->fn(cache, this_cpu_ptr(cache->cpu_cache), visit->arg);
+	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
+	return 0;
+}
+
+/*
+ * Run @fn on every CPU's array.  An array is only ever touched by its own
+ * CPU, under its local lock (which keeps that CPU's interrupts out), so
+ * @fn runs on each online CPU in turn, from a work item bound to it, as
+ * SLAB drained its arrays.  The array of an offline CPU is visited from
+ * here: nothing runs on that CPU, and cpus_read_lock() keeps it offline.
+ * Sleeps.
+ */
+static void toy_cache_visit_arrays(struct toy_cache *cache,
+				     toy_array_fn_t fn, void *arg)
+{
+	struct toy_array_visit visit = { .cache = cache, .fn = fn, .arg = arg };
+	int cpu;
+
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu))
+			work_on_cpu(cpu, toy_array_visit_this_cpu, &visit);
+		else
+			fn(cache, per_cpu_ptr(cache->cpu_cache, cpu), arg);
+	}
+	cpus_read_unlock();
+}
+
 /**
  * toy_cache_get_stats() - sum a cache's event counts over its CPUs
  * @cache: the cache
@@ -815,13 +845,12 @@ void toy_cache_get_stats(struct toy_cache *cache, struct toy_cache_stats *stats)
 
 	memset(stats, 0, sizeof(*stats));
 	for_each_possible_cpu(cpu) {
+		/* Counts to read, not to act on: their CPUs go on counting. */
 		ac = per_cpu_ptr(cache->cpu_cache, cpu);
-		spin_lock_irqsave(&ac->lock, flags);
-		stats->allochit += ac->allochit;
-		stats->allocmiss += ac->allocmiss;
-		stats->freehit += ac->freehit;
-		stats->freemiss += ac->freemiss;
-		spin_unlock_irqrestore(&ac->lock, flags);
+		stats->allochit += READ_ONCE(ac->allochit);
+		stats->allocmiss += READ_ONCE(ac->allocmiss);
+		stats->freehit += READ_ONCE(ac->freehit);
+		stats->freemiss += READ_ONCE(ac->freemiss);
 	}
 	stats->allocs = stats->allochit + stats->allocmiss;
 	stats->frees = stats->freehit + stats->freemiss;
@@ -832,20 +861,30 @@ void toy_cache_get_stats(struct toy_cache *cache, struct toy_cache_stats *stats)
 }
 EXPORT_SYMBOL_GPL(toy_cache_get_stats);
 
-/* Empty every CPU array and the shared array into the slabs. */
+/* What toy_cache_drain() does to each CPU array. */
+struct toy_drain {
+	struct toy_cache *cache;
+	struct list_head release;
+};
+
+static void toy_array_drain(struct toy_cache *cache, struct toy_array_cache *ac,
+			    void *arg)
+{
+	struct toy_drain *drain = arg;
+
+	toy_cache_flush(cache, ac, ac->avail, &drain->release);
+}
+
+/* Empty every CPU array and the shared array into the slabs.  Sleeps. */
 static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
 {
 	struct toy_shared_array *shared;
-	struct toy_array_cache *ac;
+	struct toy_drain drain = { .cache = cache };
 	unsigned long flags;
-	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		ac = per_cpu_ptr(cache->cpu_cache, cpu);
-		spin_lock_irqsave(&ac->lock, flags);
-		toy_cache_flush(cache, ac, ac->avail, release);
-		spin_unlock_irqrestore(&ac->lock, flags);
-	}
+	INIT_LIST_HEAD(&drain.release);
+	toy_cache_visit_arrays(cache, toy_array_drain, &drain);
+	list_splice(&drain.release, release);
 	spin_lock_irqsave(&cache->lock, flags);
 	shared = cache->shared_array;
 	while (shared && shared->avail)
@@ -858,7 +897,8 @@ static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
  * @cache: the cache
  *
  * Drains the per-CPU and shared arrays into the slabs first, so that every
- * slab with no object held by a user is given back.
+ * slab with no object held by a user is given back.  May sleep: each CPU
+ * drains its own array.
  *
  * Return: the number of slabs given back.
  */
@@ -1064,7 +1104,7 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	if (!cache->cpu_cache)
 		goto free;
 	for_each_possible_cpu(cpu)
-		spin_lock_init(&per_cpu_ptr(cache->cpu_cache, cpu)->lock);
+		local_lock_init(&per_cpu_ptr(cache->cpu_cache, cpu)->lock);
 
 	strscpy(cache->name, name, sizeof(cache->name));
 	cache->caches = caches;
@@ -1155,26 +1195,27 @@ static int toy_cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void toy_array_snapshot(struct toy_cache *cache,
+			       struct toy_array_cache *ac, void *arg)
+{
+	struct toy_cached_objects *cached = arg;
+
+	memcpy(cached->obj + cached->nr, ac->entry, ac->avail * sizeof(void *));
+	cached->nr += ac->avail;
+}
+
 static int toy_snapshot_arrays(struct toy_cache *cache,
 			       struct toy_cached_objects *cached)
 {
 	unsigned int max = num_possible_cpus() * TOY_AC_MAX_LIMIT +
 		TOY_MAX_SHARED * TOY_AC_MAX_LIMIT;
-	struct toy_array_cache *ac;
 	unsigned long flags;
-	int cpu;
 
 	cached->nr = 0;
 	cached->obj = kvmalloc_array(max, sizeof(void *), GFP_KERNEL);
 	if (!cached->obj)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		ac = per_cpu_ptr(cache->cpu_cache, cpu);
-		spin_lock_irqsave(&ac->lock, flags);
-		memcpy(cached->obj + cached->nr, ac->entry, ac->avail * sizeof(void *));
-		cached->nr += ac->avail;
-		spin_unlock_irqrestore(&ac->lock, flags);
-	}
+	toy_cache_visit_arrays(cache, toy_array_snapshot, cached);
 	spin_lock_irqsave(&cache->lock, flags);
 	if (cache->shared_array) {
 		memcpy(cached->obj + cached->nr, cache->shared_array->entry,

@@ -7,6 +7,7 @@
 #define _TOYALLOC_SLAB_H
 
 #include <linux/list.h>
+#include <linux/local_lock.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reciprocal_div.h>
@@ -39,8 +40,8 @@ struct toy_zone;
 
 /**
  * struct toy_array_cache - objects kept for one CPU (SLAB's array_cache)
- * @lock: taken by its CPU on every allocation and free, so it is uncontended
- *	but for drain, shrink, validation and retuning from another CPU
+ * @lock: keeps interrupts (on PREEMPT_RT, other tasks) of its CPU out while
+ *	that CPU works on the array: no other CPU ever touches it
  * @avail: number of objects in @entry, the most recently freed last
  * @allochit: allocations served from @entry
  * @allocmiss: allocations that found @entry empty and refilled it
@@ -49,7 +50,7 @@ struct toy_zone;
  * @entry: the objects
  */
 struct toy_array_cache {
-	spinlock_t lock;	/* see @lock above */
+	local_lock_t lock;	/* see @lock above */
 	unsigned int avail;
 	unsigned long allochit;
 	unsigned long allocmiss;
