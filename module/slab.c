@@ -817,7 +817,7 @@ static long toy_array_visit_this_cpu(void *arg)
  * Sleeps.
  */
 static void toy_cache_visit_arrays(struct toy_cache *cache,
-				     toy_array_fn_t fn, void *arg)
+				   toy_array_fn_t fn, void *arg)
 {
 	struct toy_array_visit visit = { .cache = cache, .fn = fn, .arg = arg };
 	int cpu;
