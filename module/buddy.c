@@ -114,18 +114,6 @@ static bool toy_is_free_head(u8 meta)
 	return toy_is_head(meta) && !(meta & TOY_META_ALLOCATED);
 }
 
-/**
- * toy_page_order() - order of the block a head page starts
- * @page: a page returned by toy_zone_block_head()
- *
- * Return: the order the block was allocated with.
- */
-unsigned int toy_page_order(const struct toy_page *page)
-{
-	return toy_meta_order(page->meta);
-}
-EXPORT_SYMBOL_GPL(toy_page_order);
-
 static unsigned long toy_page_index(struct toy_zone *zone,
 				    const struct toy_page *page)
 {

@@ -116,7 +116,6 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order);
 int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order);
 
 struct toy_page *toy_zone_block_head(struct toy_zone *zone, const void *addr);
-unsigned int toy_page_order(const struct toy_page *page);
 
 static inline bool toy_is_head(u8 meta)
 {
@@ -126,6 +125,17 @@ static inline bool toy_is_head(u8 meta)
 static inline unsigned int toy_meta_order(u8 meta)
 {
 	return meta & TOY_META_ORDER_MASK;
+}
+
+/**
+ * toy_page_order() - order of the block a head page starts
+ * @page: a page returned by toy_zone_block_head()
+ *
+ * Return: the order the block was allocated with.
+ */
+static inline unsigned int toy_page_order(const struct toy_page *page)
+{
+	return toy_meta_order(page->meta);
 }
 
 /*

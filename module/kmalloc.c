@@ -142,12 +142,14 @@ int toy_kmalloc_free(struct toy_kmalloc *km, const void *ptr)
 {
 	struct toy_zone *zone = km->caches->zone;
 	struct toy_page *head;
+	int ret;
 
 	if (!ptr)
 		return 0;
+	ret = toy_slab_free(zone, (void *)ptr, _RET_IP_);
+	if (ret != -ENOENT)
+		return ret;
 	head = toy_zone_block_head(zone, ptr);
-	if (head && head->slab.cache)
-		return toy_cache_free_caller(head->slab.cache, (void *)ptr, _RET_IP_);
 	if (!head || toy_zone_page_address(zone, head) != ptr) {
 		if (toy_report_ratelimit())
 			pr_err("kfree of %p: not a toy_kmalloc allocation\n", ptr);

@@ -656,10 +656,11 @@ static const char *toy_foreign_object_reason(struct toy_cache *cache,
 /*
  * Why @obj cannot be freed to @cache, or NULL when it can; then its bit is
  * set in the slab's free bitmap, which makes a second free of it fail here.
+ * @head is the block of the cache's order holding @obj, or NULL.
  */
-static const char *toy_bad_object_reason(struct toy_cache *cache, const void *obj)
+static const char *toy_bad_object_reason(struct toy_cache *cache,
+					 struct toy_page *head, const void *obj)
 {
-	struct toy_page *head = toy_obj_slab(cache, obj);
 	unsigned int idx;
 
 	if (unlikely(!head || READ_ONCE(head->slab.cache) != cache))
@@ -701,14 +702,15 @@ static noinline void toy_cache_free_flush(struct toy_cache *cache, void *obj)
 
 /* The fast path: check @obj, then push it on this CPU's array. */
 static __always_inline int toy_cache_do_free(struct toy_cache *cache,
-					     void *obj, unsigned long caller)
+					     struct toy_page *head, void *obj,
+					     unsigned long caller)
 {
 	struct toy_array_cache *ac;
 	const char *reason;
 	unsigned long flags;
 	bool pushed = false;
 
-	reason = toy_bad_object_reason(cache, obj);
+	reason = toy_bad_object_reason(cache, head, obj);
 	if (unlikely(reason)) {
 		if (toy_report_ratelimit())
 			pr_err("cache %s: bad free of %p: %s\n", cache->name,
@@ -749,7 +751,7 @@ static __always_inline int toy_cache_do_free(struct toy_cache *cache,
  */
 int toy_cache_free(struct toy_cache *cache, void *obj)
 {
-	return toy_cache_do_free(cache, obj, _RET_IP_);
+	return toy_cache_do_free(cache, toy_obj_slab(cache, obj), obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(toy_cache_free);
 
@@ -766,9 +768,35 @@ EXPORT_SYMBOL_GPL(toy_cache_free);
 int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 			  unsigned long caller)
 {
-	return toy_cache_do_free(cache, obj, caller);
+	return toy_cache_do_free(cache, toy_obj_slab(cache, obj), obj, caller);
 }
 EXPORT_SYMBOL_GPL(toy_cache_free_caller);
+
+/**
+ * toy_slab_free() - free an object without naming its cache
+ * @zone: the zone of the caches
+ * @obj: any address
+ * @caller: the address owner tracking records
+ *
+ * kfree() for toy caches: the block holding @obj names its cache, so that
+ * the zone is asked once, not once to find the cache and again to check
+ * the free.  Otherwise as toy_cache_free().
+ *
+ * Return: 0, -EINVAL for a refused free, or -ENOENT, with nothing said,
+ * when @obj lies in no slab of @zone.
+ */
+int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller)
+{
+	struct toy_page *head = toy_zone_block_head(zone, obj);
+	struct toy_cache *cache = head ? READ_ONCE(head->slab.cache) : NULL;
+
+	if (!cache)
+		return -ENOENT;
+	if (unlikely(toy_page_order(head) != cache->order))
+		head = NULL;
+	return toy_cache_do_free(cache, head, obj, caller);
+}
+EXPORT_SYMBOL_GPL(toy_slab_free);
 
 /**
  * toy_cache_of() - the cache an object was allocated from

@@ -199,6 +199,7 @@ void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller);
 int toy_cache_free(struct toy_cache *cache, void *obj);
 int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 			  unsigned long caller);
+int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller);
 unsigned long toy_cache_shrink(struct toy_cache *cache);
 int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 		   unsigned int batchcount, unsigned int shared);
