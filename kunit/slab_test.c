@@ -478,6 +478,14 @@ static void slab_test_kmalloc_classes(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, toy_kmalloc_alloc(&km, (PAGE_SIZE << TOY_MAX_ORDER) + 1, 0));
 	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, NULL), 0);
 	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, test), -EINVAL);
+
+	/* A slab object: only its start, and only once. */
+	p = toy_kmalloc_alloc(&km, 100, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, p + 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, p), 0);
+	KUNIT_EXPECT_EQ(test, toy_kmalloc_free(&km, p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(km.class[5]), 0);
 	toy_kmalloc_exit(&km);
 }
 
