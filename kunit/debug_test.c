@@ -118,30 +118,40 @@ static void debug_test_write_after_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 }
 
-static void debug_test_corrupt_free_list(struct kunit *test)
+/*
+ * A stray write marks an object that is held as in its slab: the slab is
+ * caught handing it out, isolated with one report, and given back once
+ * its objects are; nothing is handed out twice.
+ */
+static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size)
 {
-	struct toy_cache *cache = debug_cache(test, 64, 0);
-	unsigned int i, n;
+	struct toy_cache *cache = debug_cache(test, size, 0);
+	unsigned int i, n = 2 * cache->num, idx;
 	struct toy_page *head;
+	unsigned long *in_slab;
 	void **objs;
-	u16 *entry;
+	u8 *byte;
 
-	objs = kunit_kcalloc(test, 3 * cache->num, sizeof(*objs), GFP_KERNEL);
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	objs[0] = toy_cache_alloc(cache);
 	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
 	head = toy_zone_block_head(ctx(test)->zone, objs[0]);
 	KUNIT_ASSERT_LT(test, head->slab.inuse, cache->num);
-	/* The next free stack entry the slab would hand out. */
-	entry = toy_zone_page_address(ctx(test)->zone, head) + cache->mgmt;
-	entry += head->slab.inuse;
-	stray_write((u8 *)entry, *(u8 *)entry ^ 0xff);
-	stray_write((u8 *)entry + 1, *((u8 *)entry + 1) ^ 0xff);
+	if (cache->maps_in_page)
+		in_slab = &head->slab.maps[1];
+	else
+		in_slab = toy_zone_page_address(ctx(test)->zone, head) + cache->free_map +
+			BITS_TO_LONGS(cache->num) * sizeof(long);
+	idx = (objs[0] - toy_zone_page_address(ctx(test)->zone, head) -
+	       head->slab.s_mem) / cache->size;
+	byte = (u8 *)&in_slab[BIT_WORD(idx)] + (idx % BITS_PER_LONG) / 8;
+	stray_write(byte, *byte | BIT(idx % 8));
 
-	n = 2 * cache->num;
 	for (i = 1; i < n; i++) {
 		objs[i] = toy_cache_alloc(cache);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_ASSERT_PTR_NE(test, objs[i], objs[0]);
 	}
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 	KUNIT_EXPECT_TRUE(test, head->slab_broken);
@@ -154,6 +164,18 @@ static void debug_test_corrupt_free_list(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&cache->slabs_broken));
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
+}
+
+/* Bitmaps in the slab's head page (64 objects of 64 bytes)... */
+static void debug_test_corrupt_bitmap_in_page(struct kunit *test)
+{
+	expect_corrupt_bitmap_caught(test, 64);
+}
+
+/* ...and at the end of the slab (252 objects of 16 bytes). */
+static void debug_test_corrupt_bitmap_in_slab(struct kunit *test)
+{
+	expect_corrupt_bitmap_caught(test, 16);
 }
 
 static void debug_test_double_free(struct kunit *test)
@@ -247,7 +269,8 @@ static void debug_test_randomized_free_list(struct kunit *test)
 static struct kunit_case debug_test_cases[] = {
 	KUNIT_CASE(debug_test_write_past_end),
 	KUNIT_CASE(debug_test_write_after_free),
-	KUNIT_CASE(debug_test_corrupt_free_list),
+	KUNIT_CASE(debug_test_corrupt_bitmap_in_page),
+	KUNIT_CASE(debug_test_corrupt_bitmap_in_slab),
 	KUNIT_CASE(debug_test_double_free),
 	KUNIT_CASE(debug_test_owner_tracking),
 	KUNIT_CASE(debug_test_page_use_after_free),

@@ -208,19 +208,49 @@ static void slab_test_alignment_and_overlap(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
 }
 
+/*
+ * Slabs of at most BITS_PER_LONG objects keep their bitmaps in the head
+ * page, so objects of 2^k bytes from 64 up fill their slab exactly, as
+ * SLUB's do; smaller objects give their slab's end to the bitmaps, two bits
+ * per object.
+ */
+static void slab_test_objects_fill_slab(struct kunit *test)
+{
+	struct toy_cache *cache;
+	unsigned int size, bytes;
+
+	for (size = 8; size <= 8192; size *= 2) {
+		cache = new_cache(test, "kunit-fill", size, 0, NULL);
+		bytes = PAGE_SIZE << cache->order;
+		if (size >= 64) {
+			KUNIT_EXPECT_TRUE(test, cache->maps_in_page);
+			KUNIT_EXPECT_EQ_MSG(test, cache->num, bytes / size, "size %u", size);
+		} else {
+			KUNIT_EXPECT_FALSE(test, cache->maps_in_page);
+			KUNIT_EXPECT_LE_MSG(test, cache->num * size +
+					    2 * BITS_TO_LONGS(cache->num) * sizeof(long),
+					    bytes, "size %u", size);
+			KUNIT_EXPECT_GT_MSG(test, (cache->num + 1) * size +
+					    2 * BITS_TO_LONGS(cache->num + 1) * sizeof(long),
+					    bytes, "size %u", size);
+		}
+		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
+	}
+}
+
 /* Successive slabs shift their first object by the colour offset. */
 static void slab_test_colouring(struct kunit *test)
 {
-	struct toy_cache *cache = new_cache(test, "kunit-colour", 250, 0, NULL);
+	struct toy_cache *cache = new_cache(test, "kunit-colour", 200, 0, NULL);
 	unsigned int i, n = 4 * cache->num, nr_slabs = 0;
 	unsigned long colours_seen = 0;
 	struct toy_page *head;
 	void **objs;
 
-	/* 15 objects of 256 bytes and 48 of management leave 208 bytes. */
-	KUNIT_ASSERT_EQ(test, cache->num, 15U);
+	/* 20 objects of 200 bytes leave 96 bytes: 2 colours of 64 bytes. */
+	KUNIT_ASSERT_EQ(test, cache->num, 20U);
 	KUNIT_ASSERT_EQ(test, cache->colour_off, cache_line_size());
-	KUNIT_ASSERT_EQ(test, cache->colours, 208 / cache_line_size() + 1);
+	KUNIT_ASSERT_EQ(test, cache->colours, 96 / cache_line_size() + 1);
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (i = 0; i < n; i++) {
@@ -579,18 +609,18 @@ static void slab_test_slabinfo_format(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
 	}
 	/*
-	 * 100 bytes round up to 104; an order-0 slab holds 38 of them with
-	 * 96 bytes of management (a u16 and two bits per object), wasting 48.
+	 * 100 bytes round up to 104; an order-0 slab holds 39 of them, with
+	 * its bitmaps in its head page, wasting 40 bytes.
 	 */
 	snprintf(expect, sizeof(expect),
-		 "kunit-fmt              3     38    104   38    1 : tunables  120   60 %4u : slabdata      1      1      0\n",
+		 "kunit-fmt              3     39    104   39    1 : tunables  120   60 %4u : slabdata      1      1      0\n",
 		 shared);
 	KUNIT_EXPECT_STREQ(test, render(test, cache, false), expect);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj[i]), 0);
 	toy_cache_shrink(cache);
 	snprintf(expect, sizeof(expect),
-		 "kunit-fmt              0      0    104   38    1 : tunables  120   60 %4u : slabdata      0      0      0\n",
+		 "kunit-fmt              0      0    104   39    1 : tunables  120   60 %4u : slabdata      0      0      0\n",
 		 shared);
 	KUNIT_EXPECT_STREQ(test, render(test, cache, false), expect);
 }
@@ -685,6 +715,7 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_create_alloc_free_destroy),
 	KUNIT_CASE(slab_test_ctor_once_per_object),
 	KUNIT_CASE_PARAM(slab_test_alignment_and_overlap, layout_gen_params),
+	KUNIT_CASE(slab_test_objects_fill_slab),
 	KUNIT_CASE(slab_test_colouring),
 	KUNIT_CASE(slab_test_percpu_drain),
 	KUNIT_CASE(slab_test_flush_and_free_limit),

@@ -44,7 +44,7 @@
  *
  * The free lists link struct toy_page, not the free memory, so a caller that
  * writes to memory it has freed cannot corrupt the allocator's state.  The
- * metadata costs sizeof(struct toy_page) == 40 bytes per 4096-byte page on
+ * metadata costs sizeof(struct toy_page) == 48 bytes per 4096-byte page on
  * 64-bit, plus one pointer per block.
  *
  * Checking frees

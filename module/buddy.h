@@ -37,20 +37,22 @@ struct toy_cache;
  *	block's order; while it heads an allocated block, the owner's link
  *	(the slab layer keeps its full, partial and free slab lists here)
  * @slab: owner state of a block allocated by the slab layer, valid in the
- *	head page only: the cache, the offset of the first object (colour) and
- *	the number of objects handed out
+ *	head page only: the cache, the free-object and in-slab bitmaps of a
+ *	slab of at most BITS_PER_LONG objects (slab.c), the offset of the
+ *	first object (colour) and the number of objects handed out
  * @meta: the buddy tag of the page, see buddy.c
  * @slab_broken: set by the slab layer on a slab it stopped using (slab.c)
  *
- * Like the kernel's struct page, one per page.  40 bytes on 64-bit: 1% of
- * a 4 KiB page, under the 64 bytes of the kernel's struct page.
+ * Like the kernel's struct page, one per page.  48 bytes on 64-bit: 1.2%
+ * of a 4 KiB page, under the 64 bytes of the kernel's struct page.
  */
 struct toy_page {
 	struct list_head lru;
 	struct {
 		struct toy_cache *cache;
-		unsigned int s_mem;
-		unsigned int inuse;
+		unsigned long maps[2];
+		u16 s_mem;
+		u16 inuse;
 	} slab;
 	u8 meta;
 	bool slab_broken;
@@ -221,6 +223,30 @@ toy_zone_order_block_head(struct toy_zone *zone, const void *addr,
 static inline void *toy_block_start(const void *addr, unsigned int order)
 {
 	return __va(__pa(addr) & ~((PAGE_SIZE << order) - 1));
+}
+
+/**
+ * toy_zone_known_block_head() - the block of a given order an address of a
+ *	live allocation lies in
+ * @zone: the zone
+ * @addr: an address in an allocated block of order @order of @zone
+ * @order: the block's order
+ *
+ * toy_zone_order_block_head() without its checks, for an address the
+ * caller itself got from the zone: the first struct page of the order-10
+ * block numbers it, and the head is the page index rounded down.
+ *
+ * Return: the head page of the block.
+ */
+static inline struct toy_page *
+toy_zone_known_block_head(struct toy_zone *zone, const void *addr,
+			  unsigned int order)
+{
+	unsigned long pfn = PHYS_PFN(__pa(addr));
+	unsigned long block = page_private(pfn_to_page(pfn & ~(TOY_BLOCK_PAGES - 1))) - 1;
+	unsigned long idx = (block << TOY_MAX_ORDER) | (pfn & (TOY_BLOCK_PAGES - 1));
+
+	return &zone->pages[idx & ~(BIT(order) - 1)];
 }
 
 /**

@@ -14,21 +14,24 @@
  *
  *   1. Slab layout.  A slab is
  *
- *	| colour | obj 0 | ... | obj num-1 | waste | free stack | 2 bitmaps |
+ *	| colour | obj 0 | ... | obj num-1 | waste | 2 bitmaps, if num > 64 |
  *
  *	Objects are @size apart, @size being the object size rounded up to the
- *	alignment.  At the end of the slab, the management area holds the free
- *	index stack (one u16 per object: the indices of the free objects, the
- *	next one to hand out at position inuse), the free-object bitmap (a
- *	bit per object, set while the object is not held by a user) and the
- *	on-stack bitmap (set while the object is on the free stack).  The
- *	index stack, not a pointer inside the free object, is what links free
- *	objects: a constructed object stays exactly as its user left it, and a
+ *	alignment.  Two bitmaps, a bit per object, say where each object is:
+ *	the free-object bitmap has its bit set while the object is not held
+ *	by a user (free in the slab or kept in a CPU array), the in-slab
+ *	bitmap while it is free in the slab itself, so in-slab is a subset of
+ *	free.  A slab of at most BITS_PER_LONG objects keeps both in its head
+ *	toy_page, and its objects fill the slab exactly as SLUB's do (every
+ *	kmalloc class from 64 bytes up); a slab of more, smaller, objects
+ *	keeps them at its end.  Nothing links free objects through their
+ *	memory: a constructed object stays exactly as its user left it, and a
  *	write after free cannot redirect the allocator.
  *
  *   2. Slab order (the rule of SLUB's calculate_order()).  What is left
  *	over after the objects and the management area must be small: the
- *	smallest order up to 3 that leaves at most 1/16 of the slab, else
+ *	smallest order up to 3 that holds SLUB's min_objects (4 * (fls(CPUs)
+ *	+ 1), or all that order 3 holds) and leaves at most 1/16, else
  *	the smallest up to TOY_SLAB_MAX_ORDER that leaves at most 1/8, else
  *	the order that wastes the smallest fraction.
  *
@@ -129,15 +132,22 @@ static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
 	return toy_zone_page_address(cache->zone, head);
 }
 
-static u16 *toy_slab_free_stack(struct toy_cache *cache, struct toy_page *head)
-{
-	return toy_slab_base(cache, head) + cache->mgmt;
-}
-
+/* The free-object bitmap of a slab. */
 static unsigned long *toy_slab_bitmap(struct toy_cache *cache,
 				      struct toy_page *head)
 {
+	if (cache->maps_in_page)
+		return &head->slab.maps[0];
 	return toy_slab_base(cache, head) + cache->free_map;
+}
+
+/* The in-slab bitmap: which free objects the slab itself holds. */
+static unsigned long *toy_slab_in_slab(struct toy_cache *cache,
+				       struct toy_page *head)
+{
+	if (cache->maps_in_page)
+		return &head->slab.maps[1];
+	return toy_slab_bitmap(cache, head) + BITS_TO_LONGS(cache->num);
 }
 
 static void *toy_slab_object(struct toy_cache *cache, struct toy_page *head,
@@ -176,9 +186,15 @@ static unsigned int toy_obj_index(struct toy_cache *cache, const void *obj)
 				 cache->size_reciprocal);
 }
 
-/* The free bitmap of the slab holding @obj. */
-static unsigned long *toy_obj_bitmap(struct toy_cache *cache, const void *obj)
+/*
+ * The free-object bitmap of @head, the slab holding @obj, found from @obj
+ * when it lies in the slab; @head is only read when it is in the page.
+ */
+static unsigned long *toy_obj_bitmap(struct toy_cache *cache,
+				     struct toy_page *head, const void *obj)
 {
+	if (cache->maps_in_page)
+		return &head->slab.maps[0];
 	return toy_obj_slab_base(cache, obj) + cache->free_map;
 }
 
@@ -200,17 +216,16 @@ static bool toy_mark_free(unsigned long *map, unsigned int idx)
 	return !(atomic_long_fetch_or(BIT_MASK(idx), word) & BIT_MASK(idx));
 }
 
-static size_t toy_mgmt_size(unsigned int num)
+/* Whether a slab of @num objects keeps its bitmaps in its head page. */
+static bool toy_maps_in_page(unsigned int num)
 {
-	return ALIGN(num * sizeof(u16), sizeof(long)) +
-		2 * BITS_TO_LONGS(num) * sizeof(long);
+	return num <= BITS_PER_LONG;
 }
 
-/* The second bitmap: which objects the free index stack holds. */
-static unsigned long *toy_slab_on_stack(struct toy_cache *cache,
-					struct toy_page *head)
+/* Bytes of the slab its bitmaps take. */
+static size_t toy_mgmt_size(unsigned int num)
 {
-	return toy_slab_bitmap(cache, head) + BITS_TO_LONGS(cache->num);
+	return toy_maps_in_page(num) ? 0 : 2 * BITS_TO_LONGS(num) * sizeof(long);
 }
 
 /* Objects of @size that fit with their management area in @bytes. */
@@ -239,12 +254,25 @@ static bool toy_order_fits(unsigned int order, unsigned int size,
 		toy_left_over(order, size) * fraction <= PAGE_SIZE << order;
 }
 
+/*
+ * SLUB's min_objects: enough objects per slab that the cache does not grow
+ * every few allocations, more with more CPUs, as many as the largest
+ * small order holds at most.
+ */
+static unsigned int toy_slab_min_objects(unsigned int size)
+{
+	return min_t(unsigned int, 4 * (fls(nr_cpu_ids) + 1),
+		     toy_objects_in(PAGE_SIZE << TOY_SLAB_SMALL_ORDER, size));
+}
+
 static unsigned int toy_slab_order(unsigned int size)
 {
 	unsigned int order, best = TOY_SLAB_MAX_ORDER;
+	unsigned int min_objects = toy_slab_min_objects(size);
 
 	for (order = 0; order <= TOY_SLAB_SMALL_ORDER; order++)
-		if (toy_order_fits(order, size, 16))
+		if (toy_objects_in(PAGE_SIZE << order, size) >= min_objects &&
+		    toy_order_fits(order, size, 16))
 			return order;
 	for (order = 0; order <= TOY_SLAB_MAX_ORDER; order++) {
 		if (!toy_objects_in(PAGE_SIZE << order, size))
@@ -298,46 +326,48 @@ static unsigned long toy_free_limit(struct toy_cache *cache)
 		cache->num;
 }
 
+/* A new slab: every object free, in the slab. */
+static void toy_slab_init_maps(struct toy_cache *cache, struct toy_page *head)
+{
+	unsigned long *free = toy_slab_bitmap(cache, head);
+	unsigned long *in_slab = toy_slab_in_slab(cache, head);
+
+	bitmap_zero(free, cache->num);
+	bitmap_set(free, 0, cache->num);
+	bitmap_zero(in_slab, cache->num);
+	bitmap_set(in_slab, 0, cache->num);
+}
+
 /*
- * Free index stack entries are stored XORed with the cache's secret and
- * the entry's own address, so that a stray write into the management area
- * decodes to an index that is out of range or names an object that is not
- * on the stack (held, or in a CPU array), and is caught instead of followed
- * (SLUB's freelist hardening).
+ * The next object a slab hands out: the first in the slab, or, in a cache
+ * with TOY_SLAB_RANDOMIZE, one drawn uniformly from those in the slab, so
+ * that where the next object lies cannot be guessed (SLAB_FREELIST_RANDOM).
+ * @num if the in-slab bitmap holds fewer objects than the slab's count.
  */
-static u16 toy_stack_mask(struct toy_cache *cache, const u16 *entry)
+static unsigned int toy_slab_next_free(struct toy_cache *cache,
+				       struct toy_page *head)
 {
-	return cache->random ^ (u16)((unsigned long)entry >> 1);
-}
+	unsigned long *in_slab = toy_slab_in_slab(cache, head);
+	unsigned int nr_free = cache->num - head->slab.inuse;
+	unsigned int i, n, weight;
+	unsigned long word;
 
-static void toy_stack_set(struct toy_cache *cache, u16 *entry, unsigned int idx)
-{
-	*entry = idx ^ toy_stack_mask(cache, entry);
-}
-
-static unsigned int toy_stack_get(struct toy_cache *cache, const u16 *entry)
-{
-	return *entry ^ toy_stack_mask(cache, entry);
-}
-
-/* Fill a new slab's free stack: in order, or shuffled (Fisher-Yates). */
-static void toy_slab_init_stack(struct toy_cache *cache, struct toy_page *head)
-{
-	u16 *stack = toy_slab_free_stack(cache, head);
-	unsigned int i, j, tmp;
-
-	for (i = 0; i < cache->num; i++)
-		stack[i] = i;
-	if (cache->flags & TOY_SLAB_RANDOMIZE) {
-		for (i = cache->num - 1; i > 0; i--) {
-			j = get_random_u32_below(i + 1);
-			tmp = stack[i];
-			stack[i] = stack[j];
-			stack[j] = tmp;
+	if (!(cache->flags & TOY_SLAB_RANDOMIZE))
+		return find_first_bit(in_slab, cache->num);
+	n = get_random_u32_below(nr_free);
+	for (i = 0; i < BITS_TO_LONGS(cache->num); i++) {
+		word = in_slab[i];
+		weight = hweight_long(word);
+		if (n >= weight) {
+			n -= weight;
+			continue;
 		}
+		while (n--)
+			word &= word - 1;
+		return min_t(unsigned int, i * BITS_PER_LONG + __ffs(word),
+			     cache->num);
 	}
-	for (i = 0; i < cache->num; i++)
-		toy_stack_set(cache, &stack[i], stack[i]);
+	return cache->num;
 }
 
 /* Slab growth: one new slab, constructed, then put on the free list. */
@@ -361,9 +391,7 @@ static int toy_cache_grow(struct toy_cache *cache)
 
 	head->slab.s_mem = colour * cache->colour_off;
 	head->slab.inuse = 0;
-	toy_slab_init_stack(cache, head);
-	bitmap_fill(toy_slab_bitmap(cache, head), cache->num);
-	bitmap_fill(toy_slab_on_stack(cache, head), cache->num);
+	toy_slab_init_maps(cache, head);
 	for (i = 0; i < cache->num; i++) {
 		if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
 			toy_debug_init_object(cache, toy_slab_object(cache, head, i));
@@ -382,7 +410,7 @@ static int toy_cache_grow(struct toy_cache *cache)
 }
 
 /*
- * A slab whose free stack is corrupted hands out nothing more: its free
+ * A slab whose bitmaps are corrupted hands out nothing more: its free
  * objects are written off, and it goes back to the zone once the objects
  * it handed out have all come back (toy_slab_put()).  cache->lock held.
  */
@@ -390,10 +418,10 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 				unsigned int bad)
 {
 	if (toy_report_ratelimit()) {
-		toy_report_bug("%s: free list corrupted: slab page %ld entry %u is %u",
+		toy_report_bug("%s: bitmaps corrupted: slab page %ld object %u in slab, not free",
 			       cache->name,
 			       toy_zone_page_index(cache->zone, toy_slab_base(cache, head)),
-			       head->slab.inuse, bad);
+			       bad);
 		pr_err("FIX %s: slab isolated, %u free objects written off\n",
 		       cache->name, cache->num - head->slab.inuse);
 	}
@@ -425,10 +453,12 @@ static void *toy_slab_take(struct toy_cache *cache)
 							struct toy_page, lru);
 		if (!head)
 			return NULL;
-		idx = toy_stack_get(cache,
-				    &toy_slab_free_stack(cache, head)[head->slab.inuse]);
-		if (idx < cache->num && __test_and_clear_bit(idx, toy_slab_on_stack(cache, head)))
+		idx = toy_slab_next_free(cache, head);
+		/* In the slab means free: anything else is corruption. */
+		if (idx < cache->num && test_bit(idx, toy_slab_bitmap(cache, head))) {
+			__clear_bit(idx, toy_slab_in_slab(cache, head));
 			break;
+		}
 		toy_slab_quarantine(cache, head, idx);
 	}
 
@@ -463,8 +493,7 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 	}
 	head->slab.inuse--;
 	idx = toy_obj_index(cache, obj);
-	toy_stack_set(cache, &toy_slab_free_stack(cache, head)[head->slab.inuse], idx);
-	__set_bit(idx, toy_slab_on_stack(cache, head));
+	__set_bit(idx, toy_slab_in_slab(cache, head));
 	cache->free_objects++;
 	if (head->slab.inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
@@ -588,6 +617,7 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 						unsigned long caller)
 {
 	struct toy_array_cache *ac;
+	struct toy_page *head;
 	unsigned long flags;
 	void *obj = NULL;
 
@@ -603,7 +633,10 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 		if (!obj)
 			return NULL;
 	}
-	toy_mark_allocated(toy_obj_bitmap(cache, obj), toy_obj_index(cache, obj));
+	head = cache->maps_in_page ?
+		toy_zone_known_block_head(cache->zone, obj, cache->order) : NULL;
+	toy_mark_allocated(toy_obj_bitmap(cache, head, obj),
+			   toy_obj_index(cache, obj));
 	toy_cache_prepare_object(cache, obj, caller);
 	trace_toy_cache_alloc(cache->name, obj, cache->size);
 	return obj;
@@ -670,7 +703,7 @@ static const char *toy_bad_object_reason(struct toy_cache *cache,
 		     obj - toy_obj_slab_base(cache, obj) !=
 		     head->slab.s_mem + idx * cache->size))
 		return "not the start of an object";
-	if (unlikely(!toy_mark_free(toy_obj_bitmap(cache, obj), idx)))
+	if (unlikely(!toy_mark_free(toy_obj_bitmap(cache, head, obj), idx)))
 		return "double free";
 	return NULL;
 }
@@ -1082,8 +1115,8 @@ static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
 	cache->size_reciprocal = reciprocal_value(cache->size);
 	cache->order = toy_slab_order(cache->size);
 	cache->num = toy_objects_in(PAGE_SIZE << cache->order, cache->size);
-	cache->mgmt = (PAGE_SIZE << cache->order) - toy_mgmt_size(cache->num);
-	cache->free_map = cache->mgmt + ALIGN(cache->num * sizeof(u16), sizeof(long));
+	cache->maps_in_page = toy_maps_in_page(cache->num);
+	cache->free_map = (PAGE_SIZE << cache->order) - toy_mgmt_size(cache->num);
 	cache->colour_off = max_t(unsigned int, cache->align, cache_line_size());
 	cache->colours = min_t(size_t, toy_left_over(cache->order, cache->size),
 			       cache->size - 1) / cache->colour_off + 1;
@@ -1138,7 +1171,6 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	cache->caches = caches;
 	cache->zone = caches->zone;
 	cache->ctor = ctor;
-	cache->random = get_random_u32();
 	toy_cache_layout(cache, size, align, flags | caches->flags);
 	toy_default_tunables(cache);
 	cache->shared_array = toy_shared_array_alloc(cache->shared,
@@ -1262,12 +1294,13 @@ static int toy_cache_bad(struct toy_cache *cache, const char *what, long value)
 }
 
 /*
- * Check one slab: its free stack names distinct objects, the cached objects
- * that lie in it are neither free in it nor listed twice, and exactly those
- * two groups have their bitmap bit set.  Of a quarantined slab only the
- * cached objects are checked: its stack is not trusted, and the free objects
- * it wrote off keep their bits.  @seen is scratch for cache->num bits.
- * Returns how many cached objects lie in the slab, or -EUCLEAN.
+ * Check one slab: its in-slab bitmap holds as many objects as its count
+ * says are free, the cached objects that lie in it are neither free in it
+ * nor listed twice, and exactly those two groups have their free-object
+ * bit set.  Of a quarantined slab only the cached objects are checked: its
+ * bitmaps are not trusted, and the free objects it wrote off keep their
+ * bits.  @seen is scratch for cache->num bits.  Returns how many cached
+ * objects lie in the slab, or -EUCLEAN.
  */
 static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 			      const struct toy_cached_objects *cached,
@@ -1275,21 +1308,17 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 {
 	void *start = toy_slab_object(cache, head, 0);
 	void *end = start + cache->num * cache->size;
-	u16 *stack = toy_slab_free_stack(cache, head);
 	unsigned int i, idx, lo = 0, hi = cached->nr, in_slab = 0;
 
 	if (head->slab.cache != cache || head->slab.inuse > cache->num)
 		return toy_cache_bad(cache, "slab header", head->slab.inuse);
 	bitmap_zero(seen, cache->num);
-	for (i = head->slab_broken ? cache->num : head->slab.inuse; i < cache->num; i++) {
-		idx = toy_stack_get(cache, &stack[i]);
-		if (idx >= cache->num || __test_and_set_bit(idx, seen))
-			return toy_cache_bad(cache, "free stack entry", idx);
+	if (!head->slab_broken) {
+		bitmap_copy(seen, toy_slab_in_slab(cache, head), cache->num);
+		if (bitmap_weight(seen, cache->num) != cache->num - head->slab.inuse)
+			return toy_cache_bad(cache, "in-slab bitmap differs from the free count",
+					     head->slab.inuse);
 	}
-	if (!head->slab_broken &&
-	    !bitmap_equal(seen, toy_slab_on_stack(cache, head), cache->num))
-		return toy_cache_bad(cache, "on-stack bitmap differs from the free stack",
-				     head->slab.inuse);
 	while (lo < hi) {	/* first cached object at or after start */
 		i = lo + (hi - lo) / 2;
 		if (cached->obj[i] < start)
@@ -1341,8 +1370,8 @@ static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
  * toy_cache_validate() - prove that every object is in exactly one place
  * @cache: the cache, kept quiet by the caller while this runs
  *
- * Every object of every slab is exactly one of: free in its slab (on the
- * free stack), held in a per-CPU or the shared array, or allocated; the
+ * Every object of every slab is exactly one of: free in its slab (in its
+ * in-slab bitmap), held in a per-CPU or the shared array, or allocated; the
  * free-object bitmap is set for exactly the first two; every array entry is
  * an object start of a slab of this cache; each slab is on the list its
  * count of taken objects calls for; and the slab and free object counters

@@ -119,13 +119,13 @@ struct toy_caches {
  * @flags: TOY_SLAB_* flags in force
  * @red_zone: bytes of red zone after each object, 0 without
  * @track: offset of the owner tracks in each object, 0 without
- * @random: per-cache secret the free index stack is XORed with
  * @align: alignment of every object
  * @order: every slab is one buddy block of this order
  * @num: objects per slab
- * @mgmt: offset in a slab of its management area (free index stack, then
- *	the free-object bitmap)
- * @free_map: offset in a slab of its free-object bitmap
+ * @maps_in_page: a slab keeps its bitmaps in its head toy_page, not at
+ *	its end (at most BITS_PER_LONG objects)
+ * @free_map: offset in a slab of its free-object bitmap, followed by the
+ *	in-slab bitmap, when they are not in the page
  * @colours: number of distinct colour offsets
  * @colour_off: distance between two colour offsets
  * @ctor: constructor, run once per object when its slab is created
@@ -158,11 +158,10 @@ struct toy_cache {
 	unsigned long flags;
 	unsigned int red_zone;
 	unsigned int track;
-	u16 random;
 	unsigned int align;
 	unsigned int order;
 	unsigned int num;
-	unsigned int mgmt;
+	bool maps_in_page;
 	unsigned int free_map;
 	unsigned int colours;
 	unsigned int colour_off;

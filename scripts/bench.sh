@@ -74,5 +74,5 @@ echo "bench: wrote $csv"
 		END { for (i = 1; i <= m; i++) { n = order[i]
 			printf "%-8s %10d/%d/%-9d %10d/%d/%d\n", n, tobj[n], tpg[n], tw[n], kobj[n], kpg[n], kw[n] } }'
 	echo
-	echo "Metadata per managed page: toyalloc 40 bytes (struct toy_page) + 8 per 1024 pages; kernel 64 (struct page)"
+	echo "Metadata per managed page: toyalloc 48 bytes (struct toy_page) + 8 per 1024 pages; kernel 64 (struct page)"
 } | tee "$out/bench-memory.txt"
