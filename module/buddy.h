@@ -226,30 +226,6 @@ static inline void *toy_block_start(const void *addr, unsigned int order)
 }
 
 /**
- * toy_zone_known_block_head() - the block of a given order an address of a
- *	live allocation lies in
- * @zone: the zone
- * @addr: an address in an allocated block of order @order of @zone
- * @order: the block's order
- *
- * toy_zone_order_block_head() without its checks, for an address the
- * caller itself got from the zone: the first struct page of the order-10
- * block numbers it, and the head is the page index rounded down.
- *
- * Return: the head page of the block.
- */
-static inline struct toy_page *
-toy_zone_known_block_head(struct toy_zone *zone, const void *addr,
-			  unsigned int order)
-{
-	unsigned long pfn = PHYS_PFN(__pa(addr));
-	unsigned long block = page_private(pfn_to_page(pfn & ~(TOY_BLOCK_PAGES - 1))) - 1;
-	unsigned long idx = (block << TOY_MAX_ORDER) | (pfn & (TOY_BLOCK_PAGES - 1));
-
-	return &zone->pages[idx & ~(BIT(order) - 1)];
-}
-
-/**
  * toy_zone_page_address() - kernel address of a page of the zone
  * @zone: the zone
  * @page: one of @zone's pages

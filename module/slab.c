@@ -439,8 +439,8 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 	toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
 }
 
-/* Take one free object from the slabs; cache->lock held. */
-static void *toy_slab_take(struct toy_cache *cache)
+/* Take one free object from the slabs into @out; cache->lock held. */
+static bool toy_slab_take(struct toy_cache *cache, struct toy_array_entry *out)
 {
 	struct toy_page *head;
 	unsigned int idx;
@@ -452,7 +452,7 @@ static void *toy_slab_take(struct toy_cache *cache)
 			head = list_first_entry_or_null(&cache->slabs_free,
 							struct toy_page, lru);
 		if (!head)
-			return NULL;
+			return false;
 		idx = toy_slab_next_free(cache, head);
 		/* In the slab means free: anything else is corruption. */
 		if (idx < cache->num && test_bit(idx, toy_slab_bitmap(cache, head))) {
@@ -468,7 +468,9 @@ static void *toy_slab_take(struct toy_cache *cache)
 		list_move(&head->lru, &cache->slabs_full);
 	else if (head->slab.inuse == 1)
 		list_move(&head->lru, &cache->slabs_partial);
-	return toy_slab_object(cache, head, idx);
+	out->obj = toy_slab_object(cache, head, idx);
+	out->slab = head;
+	return true;
 }
 
 /*
@@ -476,10 +478,11 @@ static void *toy_slab_take(struct toy_cache *cache)
  * becomes free while the cache has enough free objects moves to @release,
  * to be given back to the zone once the lock is dropped.
  */
-static void toy_slab_put(struct toy_cache *cache, void *obj,
+static void toy_slab_put(struct toy_cache *cache,
+			 const struct toy_array_entry *c,
 			 struct list_head *release)
 {
-	struct toy_page *head = toy_obj_slab(cache, obj);
+	struct toy_page *head = c->slab;
 	unsigned int idx;
 
 	if (head->slab_broken) {
@@ -492,7 +495,7 @@ static void toy_slab_put(struct toy_cache *cache, void *obj,
 		return;
 	}
 	head->slab.inuse--;
-	idx = toy_obj_index(cache, obj);
+	idx = toy_obj_index(cache, c->obj);
 	__set_bit(idx, toy_slab_in_slab(cache, head));
 	cache->free_objects++;
 	if (head->slab.inuse == 0) {
@@ -531,7 +534,6 @@ static unsigned int toy_cache_refill(struct toy_cache *cache,
 {
 	struct toy_shared_array *shared;
 	unsigned int want, n = 0;
-	void *obj;
 
 	spin_lock(&cache->lock);
 	want = min(cache->batchcount, TOY_AC_MAX_LIMIT - ac->avail);
@@ -540,8 +542,8 @@ static unsigned int toy_cache_refill(struct toy_cache *cache,
 		ac->entry[ac->avail++] = shared->entry[--shared->avail];
 		n++;
 	}
-	while (n < want && (obj = toy_slab_take(cache))) {
-		ac->entry[ac->avail++] = obj;
+	while (n < want && toy_slab_take(cache, &ac->entry[ac->avail])) {
+		ac->avail++;
 		n++;
 	}
 	spin_unlock(&cache->lock);
@@ -563,10 +565,10 @@ static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
 	while (shared && shared->avail < shared->limit && i < count)
 		shared->entry[shared->avail++] = ac->entry[i++];
 	while (i < count)
-		toy_slab_put(cache, ac->entry[i++], release);
+		toy_slab_put(cache, &ac->entry[i++], release);
 	spin_unlock(&cache->lock);
 	ac->avail -= count;
-	memmove(ac->entry, ac->entry + count, ac->avail * sizeof(void *));
+	memmove(ac->entry, ac->entry + count, ac->avail * sizeof(*ac->entry));
 }
 
 /*
@@ -588,12 +590,13 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
  * The allocation slow path: this CPU's array was empty.  Refill it from the
  * shared array and the slabs, growing the cache when they are empty too.
  */
-static noinline void *toy_cache_alloc_refill(struct toy_cache *cache)
+static noinline struct toy_array_entry
+toy_cache_alloc_refill(struct toy_cache *cache)
 {
 	struct toy_array_cache *ac;
+	struct toy_array_entry c = { };
 	unsigned long flags;
 	bool first = true;
-	void *obj;
 
 	for (;;) {
 		local_lock_irqsave(&cache->cpu_cache->lock, flags);
@@ -604,10 +607,11 @@ static noinline void *toy_cache_alloc_refill(struct toy_cache *cache)
 			ac->allocmiss += first;
 			toy_cache_refill(cache, ac);
 		}
-		obj = ac->avail ? ac->entry[--ac->avail] : NULL;
+		if (ac->avail)
+			c = ac->entry[--ac->avail];
 		local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
-		if (obj || toy_cache_grow(cache))
-			return obj;
+		if (c.obj || toy_cache_grow(cache))
+			return c;
 		first = false;
 	}
 }
@@ -617,25 +621,24 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 						unsigned long caller)
 {
 	struct toy_array_cache *ac;
-	struct toy_page *head;
+	struct toy_array_entry c = { };
 	unsigned long flags;
-	void *obj = NULL;
+	void *obj;
 
 	local_lock_irqsave(&cache->cpu_cache->lock, flags);
 	ac = this_cpu_ptr(cache->cpu_cache);
 	if (likely(ac->avail)) {
 		ac->allochit++;
-		obj = ac->entry[--ac->avail];
+		c = ac->entry[--ac->avail];
 	}
 	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
-	if (unlikely(!obj)) {
-		obj = toy_cache_alloc_refill(cache);
-		if (!obj)
+	if (unlikely(!c.obj)) {
+		c = toy_cache_alloc_refill(cache);
+		if (!c.obj)
 			return NULL;
 	}
-	head = cache->maps_in_page ?
-		toy_zone_known_block_head(cache->zone, obj, cache->order) : NULL;
-	toy_mark_allocated(toy_obj_bitmap(cache, head, obj),
+	obj = c.obj;
+	toy_mark_allocated(toy_obj_bitmap(cache, c.slab, obj),
 			   toy_obj_index(cache, obj));
 	toy_cache_prepare_object(cache, obj, caller);
 	trace_toy_cache_alloc(cache->name, obj, cache->size);
@@ -712,7 +715,8 @@ static const char *toy_bad_object_reason(struct toy_cache *cache,
  * The free slow path: this CPU's array was full.  Move its batchcount
  * oldest objects to the shared array or their slabs, then push @obj.
  */
-static noinline void toy_cache_free_flush(struct toy_cache *cache, void *obj)
+static noinline void toy_cache_free_flush(struct toy_cache *cache,
+					  struct toy_page *head, void *obj)
 {
 	struct toy_array_cache *ac;
 	unsigned long flags;
@@ -728,7 +732,8 @@ static noinline void toy_cache_free_flush(struct toy_cache *cache, void *obj)
 	} else {
 		ac->freehit++;
 	}
-	ac->entry[ac->avail++] = obj;
+	ac->entry[ac->avail].obj = obj;
+	ac->entry[ac->avail++].slab = head;
 	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	toy_slabs_release(cache, &release);
 }
@@ -761,12 +766,13 @@ static __always_inline int toy_cache_do_free(struct toy_cache *cache,
 	ac = this_cpu_ptr(cache->cpu_cache);
 	if (likely(ac->avail < READ_ONCE(cache->limit))) {
 		ac->freehit++;
-		ac->entry[ac->avail++] = obj;
+		ac->entry[ac->avail].obj = obj;
+		ac->entry[ac->avail++].slab = head;
 		pushed = true;
 	}
 	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	if (unlikely(!pushed))
-		toy_cache_free_flush(cache, obj);
+		toy_cache_free_flush(cache, head, obj);
 	return 0;
 }
 
@@ -949,7 +955,7 @@ static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
 	spin_lock_irqsave(&cache->lock, flags);
 	shared = cache->shared_array;
 	while (shared && shared->avail)
-		toy_slab_put(cache, shared->entry[--shared->avail], release);
+		toy_slab_put(cache, &shared->entry[--shared->avail], release);
 	spin_unlock_irqrestore(&cache->lock, flags);
 }
 
@@ -1031,7 +1037,7 @@ int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 	spin_lock_irqsave(&cache->lock, flags);
 	old = cache->shared_array;
 	while (old && old->avail)
-		toy_slab_put(cache, old->entry[--old->avail], &release);
+		toy_slab_put(cache, &old->entry[--old->avail], &release);
 	WRITE_ONCE(cache->limit, limit);
 	WRITE_ONCE(cache->batchcount, batchcount);
 	cache->shared = shared;
@@ -1259,9 +1265,10 @@ static void toy_array_snapshot(struct toy_cache *cache,
 			       struct toy_array_cache *ac, void *arg)
 {
 	struct toy_cached_objects *cached = arg;
+	unsigned int i;
 
-	memcpy(cached->obj + cached->nr, ac->entry, ac->avail * sizeof(void *));
-	cached->nr += ac->avail;
+	for (i = 0; i < ac->avail; i++)
+		cached->obj[cached->nr++] = ac->entry[i].obj;
 }
 
 static int toy_snapshot_arrays(struct toy_cache *cache,
@@ -1270,6 +1277,7 @@ static int toy_snapshot_arrays(struct toy_cache *cache,
 	unsigned int max = num_possible_cpus() * TOY_AC_MAX_LIMIT +
 		TOY_MAX_SHARED * TOY_AC_MAX_LIMIT;
 	unsigned long flags;
+	unsigned int i;
 
 	cached->nr = 0;
 	cached->obj = kvmalloc_array(max, sizeof(void *), GFP_KERNEL);
@@ -1278,9 +1286,8 @@ static int toy_snapshot_arrays(struct toy_cache *cache,
 	toy_cache_visit_arrays(cache, toy_array_snapshot, cached);
 	spin_lock_irqsave(&cache->lock, flags);
 	if (cache->shared_array) {
-		memcpy(cached->obj + cached->nr, cache->shared_array->entry,
-		       cache->shared_array->avail * sizeof(void *));
-		cached->nr += cache->shared_array->avail;
+		for (i = 0; i < cache->shared_array->avail; i++)
+			cached->obj[cached->nr++] = cache->shared_array->entry[i].obj;
 	}
 	spin_unlock_irqrestore(&cache->lock, flags);
 	sort(cached->obj, cached->nr, sizeof(void *), toy_cmp_ptr, NULL);

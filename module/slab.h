@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct seq_file;
+struct toy_page;
 struct toy_zone;
 
 #define TOY_CACHE_NAME_LEN	32
@@ -39,6 +40,17 @@ struct toy_zone;
 					 TOY_SLAB_RANDOMIZE)
 
 /**
+ * struct toy_array_entry - an object kept in an array, with its slab
+ * @obj: the object
+ * @slab: the head page of its slab, so that neither taking the object out
+ *	again nor giving it back to its slab asks the zone
+ */
+struct toy_array_entry {
+	void *obj;
+	struct toy_page *slab;
+};
+
+/**
  * struct toy_array_cache - objects kept for one CPU (SLAB's array_cache)
  * @lock: keeps interrupts (on PREEMPT_RT, other tasks) of its CPU out while
  *	that CPU works on the array: no other CPU ever touches it
@@ -56,7 +68,7 @@ struct toy_array_cache {
 	unsigned long allocmiss;
 	unsigned long freehit;
 	unsigned long freemiss;
-	void *entry[TOY_AC_MAX_LIMIT];
+	struct toy_array_entry entry[TOY_AC_MAX_LIMIT];
 };
 
 /**
@@ -90,7 +102,7 @@ struct toy_cache_stats {
 struct toy_shared_array {
 	unsigned int avail;
 	unsigned int limit;
-	void *entry[];
+	struct toy_array_entry entry[];
 };
 
 /**
