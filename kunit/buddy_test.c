@@ -471,7 +471,130 @@ static struct kunit_suite buddy_test_suite = {
 	.test_cases = buddy_test_cases,
 };
 
-kunit_test_suites(&buddy_test_suite);
+/*
+ * Per-CPU lists (TOY_ZONE_PCP).  The cases pin themselves to their CPU:
+ * what one CPU frees waits on that CPU's list.
+ */
+static int buddy_pcp_test_init(struct kunit *test)
+{
+	struct toy_zone *zone = toy_zone_create("kunit-pcp", TEST_BLOCKS, TOY_ZONE_PCP);
+
+	if (IS_ERR(zone))
+		return PTR_ERR(zone);
+	test->priv = zone;
+	kunit_pin_to_this_cpu(test);
+	return 0;
+}
+
+static void expect_drained_fresh(struct kunit *test, struct toy_zone *zone)
+{
+	toy_zone_drain(zone);
+	expect_fresh(test, zone);
+}
+
+/*
+ * A freed block of order 0..3 waits on the list unmerged, and the next
+ * allocation of its order takes that very block; both count in the stats.
+ * Above order 3 the zone merges at once.
+ */
+static void buddy_pcp_test_reuse(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	unsigned long free_pages, nr_free_before[TOY_NR_ORDERS];
+	struct toy_order_stats stats[TOY_NR_ORDERS];
+	unsigned int order;
+	void *block;
+
+	for (order = 0; order <= 4; order++) {
+		block = toy_zone_alloc(zone, order);
+		KUNIT_ASSERT_NOT_NULL(test, block);
+		free_pages = toy_zone_free_pages(zone);
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, order), 0);
+		if (order == 4) {
+			KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), free_pages + 16);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, toy_zone_free_pages(zone), free_pages,
+				    "order %u merged at once", order);
+		toy_zone_snapshot(zone, nr_free_before, NULL);
+		KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, order), block);
+		KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), free_pages);
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, order), 0);
+	}
+	toy_zone_snapshot(zone, nr_free_before, stats);
+	for (order = 0; order <= 3; order++) {
+		KUNIT_EXPECT_EQ_MSG(test, stats[order].allocs, 2UL, "order %u", order);
+		KUNIT_EXPECT_EQ_MSG(test, stats[order].frees, 2UL, "order %u", order);
+	}
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+	expect_drained_fresh(test, zone);
+}
+
+/* A listed block is free: a second free, or one of another order, is refused. */
+static void buddy_pcp_test_bad_frees(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	void *block = toy_zone_alloc(zone, 1), *other;
+
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block + PAGE_SIZE, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 1), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+	/* Still listed once: one allocation takes it, the next splits anew. */
+	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 1), block);
+	other = toy_zone_alloc(zone, 1);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	KUNIT_EXPECT_PTR_NE(test, other, block);
+	toy_zone_drain(zone);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), TEST_PAGES - 4);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 1), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, other, 1), 0);
+	expect_drained_fresh(test, zone);
+}
+
+/* A list holds at most 8 pages' worth; the rest merges. */
+static void buddy_pcp_test_bounded(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	unsigned int order, i, n = 64;
+	void **blocks;
+
+	blocks = kunit_kcalloc(test, n, sizeof(*blocks), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blocks);
+	for (order = 0; order <= 3; order++) {
+		for (i = 0; i < n; i++) {
+			blocks[i] = toy_zone_alloc(zone, order);
+			KUNIT_ASSERT_NOT_NULL(test, blocks[i]);
+		}
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_EQ(test, toy_zone_free(zone, blocks[i], order), 0);
+		KUNIT_EXPECT_LE_MSG(test, TEST_PAGES - toy_zone_free_pages(zone), 8UL,
+				    "order %u", order);
+		KUNIT_EXPECT_GT_MSG(test, TEST_PAGES - toy_zone_free_pages(zone), 0UL,
+				    "order %u", order);
+		KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+		expect_drained_fresh(test, zone);
+	}
+}
+
+static struct kunit_case buddy_pcp_test_cases[] = {
+	KUNIT_CASE(buddy_pcp_test_reuse),
+	KUNIT_CASE(buddy_pcp_test_bad_frees),
+	KUNIT_CASE(buddy_pcp_test_bounded),
+	{}
+};
+
+static struct kunit_suite buddy_pcp_test_suite = {
+	.name = "toyalloc_buddy_pcp",
+	.init = buddy_pcp_test_init,
+	.exit = buddy_test_exit,
+	.test_cases = buddy_pcp_test_cases,
+};
+
+kunit_test_suites(&buddy_test_suite, &buddy_pcp_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for toyalloc");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -183,7 +183,7 @@ static int stress_test_init(struct kunit *test)
 	if (!run)
 		return -ENOMEM;
 	test->priv = run;
-	run->zone = toy_zone_create("kunit", 16, 0);
+	run->zone = toy_zone_create("kunit", 16, TOY_ZONE_PCP);
 	if (IS_ERR(run->zone))
 		return PTR_ERR(run->zone);
 	toy_caches_init(&run->caches, run->zone, 0);

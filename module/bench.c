@@ -316,7 +316,7 @@ static int toy_bench_setup(struct toy_bench *b)
 	unsigned int i;
 	int ret;
 
-	b->zone = toy_zone_create("bench", TOY_BENCH_ZONE_BLOCKS, 0);
+	b->zone = toy_zone_create("bench", TOY_BENCH_ZONE_BLOCKS, TOY_ZONE_PCP);
 	if (IS_ERR(b->zone))
 		return PTR_ERR(b->zone);
 	toy_caches_init(&b->caches, b->zone, 0);
@@ -370,6 +370,7 @@ static int toy_bench_teardown(struct toy_bench *b)
 	if (b->km.caches)
 		toy_kmalloc_exit(&b->km);
 	if (!IS_ERR_OR_NULL(b->zone)) {
+		toy_zone_drain(b->zone);
 		if (toy_zone_free_pages(b->zone) != toy_zone_nr_pages(b->zone))
 			ret = -EBUSY;
 		toy_zone_destroy(b->zone);

@@ -55,6 +55,23 @@
  * was allocated with that order.  A free that fails any check is reported
  * once (rate-limited), returns an errno and leaves the zone untouched.
  *
+ * Per-CPU lists
+ * -------------
+ * A zone created with TOY_ZONE_PCP keeps, for each CPU, lists of blocks of
+ * orders 0..TOY_PCP_MAX_ORDER its users have just freed, as the kernel's
+ * per-CPU page lists do below PAGE_ALLOC_COSTLY_ORDER: a free of such a
+ * block pushes it on its CPU's list of that order, and an allocation of
+ * that order pops the most recently freed one, cache-hot, with neither
+ * the zone lock nor a split or a merge.  A list longer than
+ * toy_pcp_high() gives its oldest toy_pcp_batch() blocks back to the free
+ * lists.  Listed blocks are still allocated in the buddy's eyes, so
+ * /proc/toybuddyinfo does not count them, as /proc/buddyinfo does not
+ * count the kernel's; toy_zone_drain() gives every list back.  Unlike the
+ * kernel's, these lists are filled by frees only, never in batches from
+ * the free lists, so an allocation that finds its list empty takes exactly
+ * one block from the zone.  A free of a listed block is refused through the
+ * head page's freed byte, set with an atomic exchange by the first free.
+ *
  * Poisoning
  * ---------
  * A zone created with TOY_ZONE_POISON fills every free block with
@@ -73,7 +90,10 @@
  * Locking
  * -------
  * zone->lock, an irq-safe spinlock, protects the free lists, their counters
- * and every meta byte.  toy_zone_alloc() and toy_zone_free() never sleep and
+ * and every meta byte.  A CPU's lists are guarded by a local lock: only
+ * that CPU touches them, with interrupts off, except toy_zone_drain(),
+ * which runs on each CPU in turn (cpus.c), and toy_zone_destroy(), which
+ * has the zone to itself.  toy_zone_alloc() and toy_zone_free() never sleep and
  * may be called from any context.  The block numbers in the blocks' first
  * struct pages are written only while the zone is created and destroyed;
  * address lookups are lockless.
@@ -85,6 +105,7 @@
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/kasan.h>
+#include <linux/local_lock.h>
 #include <linux/mm.h>
 #include <linux/poison.h>
 #include <linux/seq_file.h>
@@ -92,9 +113,46 @@
 #include <linux/string.h>
 
 #include "buddy.h"
+#include "cpus.h"
 #include "fault.h"
 #include "report.h"
 #include "trace.h"
+
+/* Per-CPU lists hold blocks up to the kernel's PAGE_ALLOC_COSTLY_ORDER. */
+#define TOY_PCP_MAX_ORDER	3
+#define TOY_PCP_ORDERS		(TOY_PCP_MAX_ORDER + 1)
+
+/**
+ * struct toy_zone_pcp - one CPU's lists of freed blocks
+ * @lock: keeps this CPU's interrupts out while it works on the lists
+ * @lists: the blocks of each order, most recently freed first
+ * @count: blocks on each list
+ * @allocs: allocations each list served
+ * @frees: frees each list took
+ */
+struct toy_zone_pcp {
+	local_lock_t lock;	/* see @lock above */
+	struct list_head lists[TOY_PCP_ORDERS];
+	unsigned int count[TOY_PCP_ORDERS];
+	unsigned long allocs[TOY_PCP_ORDERS];
+	unsigned long frees[TOY_PCP_ORDERS];
+};
+
+/* A CPU keeps at most 8 pages per order: 32 pages (128 KiB) in all. */
+static unsigned int toy_pcp_high(unsigned int order)
+{
+	return 8 >> order;
+}
+
+static unsigned int toy_pcp_batch(unsigned int order)
+{
+	return max(1U, toy_pcp_high(order) / 2);
+}
+
+static bool toy_pcp_order(struct toy_zone *zone, unsigned int order)
+{
+	return zone->pcp && order <= TOY_PCP_MAX_ORDER;
+}
 
 static u8 toy_meta(unsigned long idx, unsigned int order, bool allocated)
 {
@@ -179,27 +237,15 @@ static void toy_check_poison(struct toy_zone *zone, void *addr,
 	memset(addr, PAGE_POISON, size);
 }
 
-/**
- * toy_zone_alloc() - allocate 2^@order contiguous pages from a zone
- * @zone: the zone
- * @order: 0..TOY_MAX_ORDER
- *
- * Takes the smallest free block of at least @order and splits it down.
- * Never sleeps; callable from any context.  The block is zeroed when
- * init_on_alloc is on.
- *
- * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
- * NULL when @order is out of range or no block is large enough.
+/*
+ * Take a block of @order off the free lists: the first block of the
+ * smallest order that has one, split down.  NULL when there is none.
  */
-void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
+static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order)
 {
 	struct toy_page *page;
 	unsigned long flags, idx;
 	unsigned int k;
-	void *addr;
-
-	if (order > TOY_MAX_ORDER)
-		return NULL;
 
 	spin_lock_irqsave(&zone->lock, flags);
 	for (k = order; k <= TOY_MAX_ORDER; k++)
@@ -224,10 +270,66 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 	page->meta = toy_meta(idx, order, true);
 	page->slab.cache = NULL;
 	page->slab_broken = false;
+	WRITE_ONCE(page->freed, 0);
 	INIT_LIST_HEAD(&page->lru);
 	zone->stats[order].allocs++;
 	spin_unlock_irqrestore(&zone->lock, flags);
+	return page;
+}
 
+/* The most recently freed block of @order on this CPU's list, or NULL. */
+static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
+{
+	struct toy_zone_pcp *pcp;
+	struct toy_page *page;
+	unsigned long flags;
+
+	local_lock_irqsave(&zone->pcp->lock, flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	page = list_first_entry_or_null(&pcp->lists[order], struct toy_page, lru);
+	if (page) {
+		list_del_init(&page->lru);
+		pcp->count[order]--;
+		pcp->allocs[order]++;
+	}
+	local_unlock_irqrestore(&zone->pcp->lock, flags);
+	if (page) {
+		/* Slabs leave with no cache; a quarantined one leaves broken. */
+		page->slab_broken = false;
+		WRITE_ONCE(page->freed, 0);
+	}
+	return page;
+}
+
+/**
+ * toy_zone_alloc() - allocate 2^@order contiguous pages from a zone
+ * @zone: the zone
+ * @order: 0..TOY_MAX_ORDER
+ *
+ * Takes the most recently freed block of this CPU's list of @order, if the
+ * zone keeps such lists, else the smallest free block of at least @order,
+ * split down.  Never sleeps; callable from any context.  The block is
+ * zeroed when init_on_alloc is on.
+ *
+ * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
+ * NULL when @order is out of range or no block is large enough.
+ */
+void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
+{
+	struct toy_page *page = NULL;
+	unsigned long idx;
+	void *addr;
+
+	if (order > TOY_MAX_ORDER)
+		return NULL;
+	if (toy_pcp_order(zone, order))
+		page = toy_pcp_pop(zone, order);
+	if (!page)
+		page = toy_buddy_take(zone, order);
+	if (!page)
+		return NULL;
+
+	idx = toy_page_index(zone, page);
 	trace_toy_page_alloc(zone->name, idx, order);
 	addr = toy_zone_page_address(zone, page);
 	toy_kasan_alloc_block(addr, order);
@@ -253,7 +355,7 @@ static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
 		return "order out of range";
 	if (idx & (BIT(order) - 1))
 		return "not aligned to its order";
-	meta = zone->pages[idx].meta;
+	meta = READ_ONCE(zone->pages[idx].meta);
 	if (!toy_is_head(meta))
 		return "not the start of a block";
 	if (!(meta & TOY_META_ALLOCATED))
@@ -263,39 +365,15 @@ static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
 	return NULL;
 }
 
-/**
- * toy_zone_free() - give a block back to its zone
- * @zone: the zone it was allocated from
- * @addr: the address toy_zone_alloc() returned
- * @order: the order it was allocated with
- *
- * Merges the block with its free buddies.  A free that is not of an
- * allocated block of exactly this order is refused with one rate-limited
- * error line, and the zone is left exactly as it was.  Never sleeps.
- *
- * Return: 0, or -EINVAL for a refused free.
+/*
+ * Put the free block (@idx, @order) on the free lists, merged with its free
+ * buddies; zone->lock held.
  */
-int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
+static void toy_buddy_put(struct toy_zone *zone, unsigned long idx,
+			  unsigned int order)
 {
-	long idx = toy_zone_page_index(zone, addr);
-	unsigned long flags, buddy;
-	const char *reason;
+	unsigned long buddy;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	reason = toy_bad_free_reason(zone, addr, idx, order);
-	if (reason) {
-		spin_unlock_irqrestore(&zone->lock, flags);
-		if (toy_report_ratelimit())
-			pr_err("zone %s: bad free of %p (order %u): %s\n",
-			       zone->name, addr, order, reason);
-		return -EINVAL;
-	}
-
-	trace_toy_page_free(zone->name, idx, order);
-	if (zone->flags & TOY_ZONE_POISON)
-		memset(addr, PAGE_POISON, PAGE_SIZE << order);
-	toy_kasan_free_block(addr, order);
-	zone->stats[order].frees++;
 	zone->pages[idx].meta = 0;
 	while (order < TOY_MAX_ORDER) {
 		buddy = idx ^ BIT(order);
@@ -307,10 +385,155 @@ int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 		order++;
 	}
 	toy_free_list_add(zone, idx, order);
+}
+
+/* Give the listed blocks of @order on @blocks back to the free lists. */
+static void toy_pcp_give_back(struct toy_zone *zone, struct list_head *blocks,
+			      unsigned int order)
+{
+	struct toy_page *page, *next;
+	unsigned long flags;
+
+	if (list_empty(blocks))
+		return;
+	spin_lock_irqsave(&zone->lock, flags);
+	list_for_each_entry_safe(page, next, blocks, lru) {
+		list_del(&page->lru);
+		toy_buddy_put(zone, toy_page_index(zone, page), order);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* Push a freed block on this CPU's list; trim a list grown too long. */
+static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
+			 unsigned int order)
+{
+	struct toy_zone_pcp *pcp;
+	unsigned long flags;
+	unsigned int i;
+	LIST_HEAD(trim);
+
+	local_lock_irqsave(&zone->pcp->lock, flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	list_add(&page->lru, &pcp->lists[order]);
+	pcp->frees[order]++;
+	if (++pcp->count[order] > toy_pcp_high(order)) {
+		for (i = 0; i < toy_pcp_batch(order); i++)
+			list_move(pcp->lists[order].prev, &trim);
+		pcp->count[order] -= toy_pcp_batch(order);
+	}
+	local_unlock_irqrestore(&zone->pcp->lock, flags);
+	toy_pcp_give_back(zone, &trim, order);
+}
+
+/* The checks of toy_zone_free(), for a block that may go on a list. */
+static const char *toy_pcp_bad_free_reason(struct toy_zone *zone,
+					   const void *addr, long idx,
+					   unsigned int order)
+{
+	const char *reason = toy_bad_free_reason(zone, addr, idx, order);
+
+	if (!reason && xchg(&zone->pages[idx].freed, 1))
+		reason = "double free: the block is already free";
+	return reason;
+}
+
+static void toy_report_bad_free(struct toy_zone *zone, const void *addr,
+				unsigned int order, const char *reason)
+{
+	if (toy_report_ratelimit())
+		pr_err("zone %s: bad free of %p (order %u): %s\n",
+		       zone->name, addr, order, reason);
+}
+
+/**
+ * toy_zone_free() - give a block back to its zone
+ * @zone: the zone it was allocated from
+ * @addr: the address toy_zone_alloc() returned
+ * @order: the order it was allocated with
+ *
+ * Pushes the block on this CPU's list of @order if the zone keeps one, else
+ * merges it with its free buddies.  A free that is not of an allocated
+ * block of exactly this order is refused with one rate-limited error line,
+ * and the zone is left exactly as it was.  Never sleeps.
+ *
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
+{
+	long idx = toy_zone_page_index(zone, addr);
+	const char *reason;
+	unsigned long flags;
+
+	if (toy_pcp_order(zone, order)) {
+		reason = toy_pcp_bad_free_reason(zone, addr, idx, order);
+		if (reason) {
+			toy_report_bad_free(zone, addr, order, reason);
+			return -EINVAL;
+		}
+		trace_toy_page_free(zone->name, idx, order);
+		if (zone->flags & TOY_ZONE_POISON)
+			memset(addr, PAGE_POISON, PAGE_SIZE << order);
+		toy_kasan_free_block(addr, order);
+		toy_pcp_push(zone, &zone->pages[idx], order);
+		return 0;
+	}
+
+	spin_lock_irqsave(&zone->lock, flags);
+	reason = toy_bad_free_reason(zone, addr, idx, order);
+	if (reason) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		toy_report_bad_free(zone, addr, order, reason);
+		return -EINVAL;
+	}
+
+	trace_toy_page_free(zone->name, idx, order);
+	if (zone->flags & TOY_ZONE_POISON)
+		memset(addr, PAGE_POISON, PAGE_SIZE << order);
+	toy_kasan_free_block(addr, order);
+	zone->stats[order].frees++;
+	zone->pages[idx].freed = 1;
+	toy_buddy_put(zone, idx, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(toy_zone_free);
+
+/* Empty @cpu's lists back into the free lists. */
+static void toy_pcp_drain_cpu(int cpu, void *arg)
+{
+	struct list_head blocks[TOY_PCP_ORDERS];
+	struct toy_zone *zone = arg;
+	struct toy_zone_pcp *pcp;
+	unsigned long flags;
+	unsigned int order;
+
+	local_lock_irqsave(&zone->pcp->lock, flags);
+	pcp = per_cpu_ptr(zone->pcp, cpu);
+	for (order = 0; order < TOY_PCP_ORDERS; order++) {
+		INIT_LIST_HEAD(&blocks[order]);
+		list_splice_init(&pcp->lists[order], &blocks[order]);
+		pcp->count[order] = 0;
+	}
+	local_unlock_irqrestore(&zone->pcp->lock, flags);
+	for (order = 0; order < TOY_PCP_ORDERS; order++)
+		toy_pcp_give_back(zone, &blocks[order], order);
+}
+
+/**
+ * toy_zone_drain() - give every block on the per-CPU lists back
+ * @zone: the zone
+ *
+ * Afterwards the free lists hold every block no user holds, so that
+ * /proc/toybuddyinfo shows how the zone really coalesces.  Each CPU
+ * empties its own lists; sleeps.
+ */
+void toy_zone_drain(struct toy_zone *zone)
+{
+	if (zone->pcp)
+		toy_on_each_cpu(toy_pcp_drain_cpu, zone);
+}
+EXPORT_SYMBOL_GPL(toy_zone_drain);
 
 /**
  * toy_zone_block_head() - the allocated block an address lies in
@@ -415,13 +638,31 @@ void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone)
 }
 EXPORT_SYMBOL_GPL(toy_zone_buddyinfo_show);
 
+/* Add what the per-CPU lists served to @stats. */
+static void toy_pcp_add_stats(struct toy_zone *zone, struct toy_order_stats *stats)
+{
+	struct toy_zone_pcp *pcp;
+	unsigned int order;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		/* Counts to read, not to act on: their CPUs go on counting. */
+		pcp = per_cpu_ptr(zone->pcp, cpu);
+		for (order = 0; order < TOY_PCP_ORDERS; order++) {
+			stats[order].allocs += READ_ONCE(pcp->allocs[order]);
+			stats[order].frees += READ_ONCE(pcp->frees[order]);
+		}
+	}
+}
+
 /**
  * toy_zone_snapshot() - copy a zone's free counts and statistics
  * @zone: the zone
  * @nr_free: TOY_NR_ORDERS entries for the free block count of each order
  * @stats: NULL, or TOY_NR_ORDERS entries for the event counts
  *
- * Both are copied under the zone lock, so they agree with each other.
+ * Both are copied under the zone lock, so they agree with each other; the
+ * blocks the per-CPU lists served are added to @stats without it.
  */
 void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
 		       struct toy_order_stats *stats)
@@ -435,6 +676,8 @@ void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
 	if (stats)
 		memcpy(stats, zone->stats, sizeof(zone->stats));
 	spin_unlock_irqrestore(&zone->lock, flags);
+	if (stats && zone->pcp)
+		toy_pcp_add_stats(zone, stats);
 }
 EXPORT_SYMBOL_GPL(toy_zone_snapshot);
 
@@ -610,15 +853,22 @@ static unsigned long toy_zone_release_blocks(struct toy_zone *zone)
 void toy_zone_destroy(struct toy_zone *zone)
 {
 	unsigned long in_use;
+	int cpu;
 
 	if (!zone)
 		return;
+	if (zone->pcp) {
+		/* No user is left: every CPU's lists can be emptied from here. */
+		for_each_possible_cpu(cpu)
+			toy_pcp_drain_cpu(cpu, zone);
+	}
 	in_use = toy_zone_release_blocks(zone);
 	if (in_use) {
 		pr_err("zone %s: destroyed with allocated pages: leaking %lu of %u blocks\n",
 		       zone->name, in_use, zone->nr_blocks);
 		return;
 	}
+	free_percpu(zone->pcp);
 	kvfree(zone->pages);
 	kfree(zone->blocks);
 	kfree(zone);
@@ -643,11 +893,30 @@ static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
 	return 0;
 }
 
+static int toy_zone_pcp_create(struct toy_zone *zone)
+{
+	struct toy_zone_pcp *pcp;
+	unsigned int order;
+	int cpu;
+
+	if (!toy_should_fail(sizeof(*pcp)))
+		zone->pcp = alloc_percpu(struct toy_zone_pcp);
+	if (!zone->pcp)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		pcp = per_cpu_ptr(zone->pcp, cpu);
+		local_lock_init(&pcp->lock);
+		for (order = 0; order < TOY_PCP_ORDERS; order++)
+			INIT_LIST_HEAD(&pcp->lists[order]);
+	}
+	return 0;
+}
+
 /**
  * toy_zone_create() - build a zone over freshly allocated order-10 blocks
  * @name: the zone's name, up to 15 characters
  * @nr_blocks: number of 4 MiB blocks, 1..TOY_ZONE_MAX_BLOCKS
- * @flags: 0 or TOY_ZONE_POISON
+ * @flags: TOY_ZONE_POISON, TOY_ZONE_PCP, or 0
  *
  * Takes @nr_blocks blocks with alloc_pages(GFP_KERNEL, 10); may sleep.
  *
@@ -664,7 +933,7 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
 	int ret;
 
 	if (!nr_blocks || nr_blocks > TOY_ZONE_MAX_BLOCKS || !name || !*name ||
-	    strlen(name) >= TOY_ZONE_NAME_LEN || (flags & ~TOY_ZONE_POISON))
+	    strlen(name) >= TOY_ZONE_NAME_LEN || (flags & ~TOY_ZONE_FLAGS))
 		return ERR_PTR(-EINVAL);
 
 	zone = toy_should_fail(sizeof(*zone)) ? NULL :
@@ -685,6 +954,11 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
 	if (!zone->blocks || !zone->pages) {
 		ret = -ENOMEM;
 		goto fail;
+	}
+	if (flags & TOY_ZONE_PCP) {
+		ret = toy_zone_pcp_create(zone);
+		if (ret)
+			goto fail;
 	}
 	for (block = 0; block < nr_blocks; block++) {
 		ret = toy_zone_add_block(zone, block);

@@ -27,9 +27,12 @@
 
 /* Flags of toy_zone_create(). */
 #define TOY_ZONE_POISON		BIT(0)	/* poison free blocks, check on alloc */
+#define TOY_ZONE_PCP		BIT(1)	/* per-CPU lists of freed blocks, orders 0..3 */
+#define TOY_ZONE_FLAGS		(TOY_ZONE_POISON | TOY_ZONE_PCP)
 
 struct seq_file;
 struct toy_cache;
+struct toy_zone_pcp;
 
 /**
  * struct toy_page - what the zone knows about one of its pages
@@ -42,6 +45,9 @@ struct toy_cache;
  *	first object (colour) and the number of objects handed out
  * @meta: the buddy tag of the page, see buddy.c
  * @slab_broken: set by the slab layer on a slab it stopped using (slab.c)
+ * @freed: in a head page, set when the block's user gives it back and
+ *	cleared when it is handed out again; set atomically, so that a second
+ *	free of a block waiting on a per-CPU list is caught (buddy.c)
  *
  * Like the kernel's struct page, one per page.  48 bytes on 64-bit: 1.2%
  * of a 4 KiB page, under the 64 bytes of the kernel's struct page.
@@ -56,6 +62,7 @@ struct toy_page {
 	} slab;
 	u8 meta;
 	bool slab_broken;
+	u8 freed;
 };
 
 /**
@@ -96,6 +103,7 @@ struct toy_order_stats {
  *	page allocator gives the owner that field), the O(1) way from an
  *	address back to its page index
  * @nr_blocks: number of order-10 blocks
+ * @pcp: the per-CPU lists of freed blocks, NULL without TOY_ZONE_PCP
  * @flags: TOY_ZONE_* flags
  * @name: printed in /proc/toybuddyinfo and in error reports
  */
@@ -106,6 +114,7 @@ struct toy_zone {
 	struct toy_page *pages;
 	struct page **blocks;
 	unsigned int nr_blocks;
+	struct toy_zone_pcp __percpu *pcp;
 	unsigned long flags;
 	char name[TOY_ZONE_NAME_LEN];
 };
@@ -116,6 +125,7 @@ void toy_zone_destroy(struct toy_zone *zone);
 
 void *toy_zone_alloc(struct toy_zone *zone, unsigned int order);
 int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order);
+void toy_zone_drain(struct toy_zone *zone);
 
 struct toy_page *toy_zone_block_head(struct toy_zone *zone, const void *addr);
 

@@ -14,7 +14,8 @@
  *	free H				give back what handle H holds
  *	workload SEED OPS		a seeded random workload (workload.c)
  *	release				free every handle and the workload's hold
- *	shrink				give every cache's free slabs back
+ *	shrink				give every cache's free slabs, then the
+ *					per-CPU page lists, back to the zone
  *	validate			run the zone and cache validators
  *	bench OPS REPS			the benchmark (bench.c), results in dmesg
  *
@@ -308,6 +309,7 @@ static unsigned long toy_ctl_shrink(void)
 	list_for_each_entry(cache, &toy_ctl.caches->list, list)
 		slabs += toy_cache_shrink(cache);
 	mutex_unlock(&toy_ctl.caches->mutex);
+	toy_zone_drain(toy_ctl.zone);
 	return slabs;
 }
 

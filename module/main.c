@@ -142,8 +142,8 @@ static int __init toyalloc_init(void)
 		       slab_debug);
 		return -EINVAL;
 	}
-	toy_default_zone = toy_zone_create("toy", nr_blocks,
-					   page_poison ? TOY_ZONE_POISON : 0);
+	toy_default_zone = toy_zone_create("toy", nr_blocks, TOY_ZONE_PCP |
+					   (page_poison ? TOY_ZONE_POISON : 0));
 	if (IS_ERR(toy_default_zone)) {
 		ret = PTR_ERR(toy_default_zone);
 		pr_err("cannot take %d blocks of 4 MiB: %d\n", nr_blocks, ret);

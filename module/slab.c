@@ -85,8 +85,8 @@
  * off, so the fast path takes no lock that another CPU could hold and
  * makes no atomic operation for it (on PREEMPT_RT the local lock is a
  * per-CPU spinlock and migration is disabled instead).  Draining, retuning
- * and validating, which must see every array, run on each CPU in turn from
- * a work item bound to it (toy_cache_visit_arrays()), and so may sleep.
+ * and validating, which must see every array, run on each CPU in turn
+ * (toy_on_each_cpu(), cpus.c), and so may sleep.
  * A slab leaving the cache loses its cache pointer under toy_cache.lock,
  * so a racing bad free of one of its objects is refused rather than let
  * through.  toy_cache.lock protects the slab lists, their counters, the
@@ -99,7 +99,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
-#include <linux/cpu.h>
 #include <linux/ctype.h>
 #include <linux/cache.h>
 #include <linux/export.h>
@@ -113,9 +112,9 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
 
 #include "buddy.h"
+#include "cpus.h"
 #include "fault.h"
 #include "report.h"
 #include "slab.h"
@@ -863,40 +862,28 @@ struct toy_array_visit {
 	void *arg;
 };
 
-static long toy_array_visit_this_cpu(void *arg)
+/*
+ * Runs for each CPU (cpus.c): on @cpu itself while it is online, so that
+ * the local lock taken here is @cpu's own.
+ */
+static void toy_array_visit_cpu(int cpu, void *arg)
 {
 	struct toy_array_visit *visit = arg;
 	struct toy_cache *cache = visit->cache;
 	unsigned long flags;
 
 	local_lock_irqsave(&cache->cpu_cache->lock, flags);
-	visit->fn(cache, this_cpu_ptr(cache->cpu_cache), visit->arg);
+	visit->fn(cache, per_cpu_ptr(cache->cpu_cache, cpu), visit->arg);
 	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
-	return 0;
 }
 
-/*
- * Run @fn on every CPU's array.  An array is only ever touched by its own
- * CPU, under its local lock (which keeps that CPU's interrupts out), so
- * @fn runs on each online CPU in turn, from a work item bound to it, as
- * SLAB drained its arrays.  The array of an offline CPU is visited from
- * here: nothing runs on that CPU, and cpus_read_lock() keeps it offline.
- * Sleeps.
- */
+/* Run @fn on every CPU's array, under that CPU's lock.  Sleeps. */
 static void toy_cache_visit_arrays(struct toy_cache *cache,
 				   toy_array_fn_t fn, void *arg)
 {
 	struct toy_array_visit visit = { .cache = cache, .fn = fn, .arg = arg };
-	int cpu;
 
-	cpus_read_lock();
-	for_each_possible_cpu(cpu) {
-		if (cpu_online(cpu))
-			work_on_cpu(cpu, toy_array_visit_this_cpu, &visit);
-		else
-			fn(cache, per_cpu_ptr(cache->cpu_cache, cpu), arg);
-	}
-	cpus_read_unlock();
+	toy_on_each_cpu(toy_array_visit_cpu, &visit);
 }
 
 /**

@@ -19,7 +19,10 @@ check "an order-0 split leaves one free block at each order 0..9" \
 	buddyinfo_is "1 1 1 1 1 1 1 1 1 1 15"
 check "validator passes on a split zone" ctl_says validate ok
 check "free of the handle is acknowledged" ctl_says "free 0" "freed 0"
-check "free merges back to the fresh zone" \
+check "the freed page waits on its CPU's list, unmerged" \
+	buddyinfo_is "1 1 1 1 1 1 1 1 1 1 15"
+check "shrink gives the per-CPU lists back" ctl_says shrink "shrunk [0-9]+ slabs"
+check "the page merges back to the fresh zone" \
 	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
 check "freeing an unknown handle is refused" fails toyctl free 0
 check "malformed command is refused" fails toyctl alloc banana
@@ -111,7 +114,9 @@ for target in /dev/toyalloc /proc/toyslabinfo; do
 done
 check "after random bytes, over-long lines and malformed commands: validators pass" \
 	ctl_says validate ok
-check "after the fuzzing the zone is whole" buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
+toyctl shrink >/dev/null
+check "after the fuzzing and a shrink the zone is whole" \
+	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
 
 check "rmmod" rmmod toyalloc
 check "/proc/toybuddyinfo is gone after rmmod" test ! -e /proc/toybuddyinfo
