@@ -580,10 +580,39 @@ static void buddy_pcp_test_bounded(struct kunit *test)
 	}
 }
 
+/*
+ * With every page taken, eight freed buddies wait on the list; an order-3
+ * allocation finds the free lists empty, gives this CPU's list back, and
+ * gets the block they merge into.
+ */
+static void buddy_pcp_test_drain_on_failure(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	void *group, *page;
+	unsigned long i;
+
+	for (i = 0; i < TEST_PAGES; i++)
+		KUNIT_ASSERT_NOT_NULL(test, toy_zone_alloc(zone, 0));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0));
+	group = toy_zone_page_address(zone, &zone->pages[8]);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, group + i * PAGE_SIZE, 0), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), 0UL);
+	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 3), group);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, group, 3), 0);
+	for (i = 0; i < TEST_PAGES; i++) {
+		page = toy_zone_page_address(zone, &zone->pages[i]);
+		if (i < 8 || i >= 16)
+			KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
+	}
+	expect_drained_fresh(test, zone);
+}
+
 static struct kunit_case buddy_pcp_test_cases[] = {
 	KUNIT_CASE(buddy_pcp_test_reuse),
 	KUNIT_CASE(buddy_pcp_test_bad_frees),
 	KUNIT_CASE(buddy_pcp_test_bounded),
+	KUNIT_CASE(buddy_pcp_test_drain_on_failure),
 	{}
 };
 

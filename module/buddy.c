@@ -238,134 +238,6 @@ static void toy_check_poison(struct toy_zone *zone, void *addr,
 }
 
 /*
- * Take a block of @order off the free lists: the first block of the
- * smallest order that has one, split down.  NULL when there is none.
- */
-static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order)
-{
-	struct toy_page *page;
-	unsigned long flags, idx;
-	unsigned int k;
-
-	spin_lock_irqsave(&zone->lock, flags);
-	for (k = order; k <= TOY_MAX_ORDER; k++)
-		if (zone->free_area[k].nr_free)
-			break;
-	if (k > TOY_MAX_ORDER || toy_should_fail(PAGE_SIZE << order)) {
-		zone->stats[order].failures++;
-		spin_unlock_irqrestore(&zone->lock, flags);
-		trace_toy_page_alloc_fail(zone->name, order);
-		return NULL;
-	}
-
-	page = list_first_entry(&zone->free_area[k].free_list,
-				struct toy_page, lru);
-	idx = toy_page_index(zone, page);
-	toy_free_list_del(zone, idx, k);
-	while (k > order) {
-		zone->stats[k].splits++;
-		k--;
-		toy_free_list_add(zone, idx + BIT(k), k);
-	}
-	page->meta = toy_meta(idx, order, true);
-	page->slab.cache = NULL;
-	page->slab_broken = false;
-	WRITE_ONCE(page->freed, 0);
-	INIT_LIST_HEAD(&page->lru);
-	zone->stats[order].allocs++;
-	spin_unlock_irqrestore(&zone->lock, flags);
-	return page;
-}
-
-/* The most recently freed block of @order on this CPU's list, or NULL. */
-static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
-{
-	struct toy_zone_pcp *pcp;
-	struct toy_page *page;
-	unsigned long flags;
-
-	local_lock_irqsave(&zone->pcp->lock, flags);
-	pcp = this_cpu_ptr(zone->pcp);
-	page = list_first_entry_or_null(&pcp->lists[order], struct toy_page, lru);
-	if (page) {
-		list_del_init(&page->lru);
-		pcp->count[order]--;
-		pcp->allocs[order]++;
-	}
-	local_unlock_irqrestore(&zone->pcp->lock, flags);
-	if (page) {
-		/* Slabs leave with no cache; a quarantined one leaves broken. */
-		page->slab_broken = false;
-		WRITE_ONCE(page->freed, 0);
-	}
-	return page;
-}
-
-/**
- * toy_zone_alloc() - allocate 2^@order contiguous pages from a zone
- * @zone: the zone
- * @order: 0..TOY_MAX_ORDER
- *
- * Takes the most recently freed block of this CPU's list of @order, if the
- * zone keeps such lists, else the smallest free block of at least @order,
- * split down.  Never sleeps; callable from any context.  The block is
- * zeroed when init_on_alloc is on.
- *
- * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
- * NULL when @order is out of range or no block is large enough.
- */
-void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
-{
-	struct toy_page *page = NULL;
-	unsigned long idx;
-	void *addr;
-
-	if (order > TOY_MAX_ORDER)
-		return NULL;
-	if (toy_pcp_order(zone, order))
-		page = toy_pcp_pop(zone, order);
-	if (!page)
-		page = toy_buddy_take(zone, order);
-	if (!page)
-		return NULL;
-
-	idx = toy_page_index(zone, page);
-	trace_toy_page_alloc(zone->name, idx, order);
-	addr = toy_zone_page_address(zone, page);
-	toy_kasan_alloc_block(addr, order);
-	if (zone->flags & TOY_ZONE_POISON)
-		toy_check_poison(zone, addr, idx, order);
-	if (want_init_on_alloc(GFP_KERNEL))
-		memset(addr, 0, PAGE_SIZE << order);
-	return addr;
-}
-EXPORT_SYMBOL_GPL(toy_zone_alloc);
-
-/* Why a free of (@idx, @order) must be refused, or NULL when it is valid. */
-static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
-				       long idx, unsigned int order)
-{
-	u8 meta;
-
-	if (idx < 0)
-		return "not a page of this zone";
-	if (offset_in_page(addr))
-		return "not page aligned";
-	if (order > TOY_MAX_ORDER)
-		return "order out of range";
-	if (idx & (BIT(order) - 1))
-		return "not aligned to its order";
-	meta = READ_ONCE(zone->pages[idx].meta);
-	if (!toy_is_head(meta))
-		return "not the start of a block";
-	if (!(meta & TOY_META_ALLOCATED))
-		return "double free: the block is already free";
-	if (toy_meta_order(meta) != order)
-		return "order differs from the allocated order";
-	return NULL;
-}
-
-/*
  * Put the free block (@idx, @order) on the free lists, merged with its free
  * buddies; zone->lock held.
  */
@@ -402,6 +274,181 @@ static void toy_pcp_give_back(struct toy_zone *zone, struct list_head *blocks,
 		toy_buddy_put(zone, toy_page_index(zone, page), order);
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/*
+ * Give the lists of @cpu, or of this CPU when @cpu is negative, back to the
+ * free lists.  Runs on @cpu, or with @cpu offline.  False when they were
+ * empty.
+ */
+static bool toy_pcp_drain(struct toy_zone *zone, int cpu)
+{
+	struct list_head blocks[TOY_PCP_ORDERS];
+	struct toy_zone_pcp *pcp;
+	unsigned long flags;
+	unsigned int order;
+	bool any = false;
+
+	local_lock_irqsave(&zone->pcp->lock, flags);
+	pcp = cpu < 0 ? this_cpu_ptr(zone->pcp) : per_cpu_ptr(zone->pcp, cpu);
+	for (order = 0; order < TOY_PCP_ORDERS; order++) {
+		INIT_LIST_HEAD(&blocks[order]);
+		any |= pcp->count[order] != 0;
+		list_splice_init(&pcp->lists[order], &blocks[order]);
+		pcp->count[order] = 0;
+	}
+	local_unlock_irqrestore(&zone->pcp->lock, flags);
+	for (order = 0; order < TOY_PCP_ORDERS; order++)
+		toy_pcp_give_back(zone, &blocks[order], order);
+	return any;
+}
+
+static void toy_pcp_drain_cpu(int cpu, void *arg)
+{
+	toy_pcp_drain(arg, cpu);
+}
+
+/*
+ * Take a block of @order off the free lists: the first block of the
+ * smallest order that has one, split down.  NULL when there is none.
+ */
+static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order)
+{
+	struct toy_page *page;
+	unsigned long flags, idx;
+	unsigned int k;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (k = order; k <= TOY_MAX_ORDER; k++)
+		if (zone->free_area[k].nr_free)
+			break;
+	if (k > TOY_MAX_ORDER) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return NULL;
+	}
+
+	page = list_first_entry(&zone->free_area[k].free_list,
+				struct toy_page, lru);
+	idx = toy_page_index(zone, page);
+	toy_free_list_del(zone, idx, k);
+	while (k > order) {
+		zone->stats[k].splits++;
+		k--;
+		toy_free_list_add(zone, idx + BIT(k), k);
+	}
+	page->meta = toy_meta(idx, order, true);
+	page->slab.cache = NULL;
+	page->slab_broken = false;
+	WRITE_ONCE(page->freed, 0);
+	INIT_LIST_HEAD(&page->lru);
+	zone->stats[order].allocs++;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return page;
+}
+
+static void toy_zone_alloc_failed(struct toy_zone *zone, unsigned int order)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->stats[order].failures++;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	trace_toy_page_alloc_fail(zone->name, order);
+}
+
+/* The most recently freed block of @order on this CPU's list, or NULL. */
+static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
+{
+	struct toy_zone_pcp *pcp;
+	struct toy_page *page;
+	unsigned long flags;
+
+	local_lock_irqsave(&zone->pcp->lock, flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	page = list_first_entry_or_null(&pcp->lists[order], struct toy_page, lru);
+	if (page) {
+		list_del_init(&page->lru);
+		pcp->count[order]--;
+		pcp->allocs[order]++;
+	}
+	local_unlock_irqrestore(&zone->pcp->lock, flags);
+	if (page) {
+		/* Slabs leave with no cache; a quarantined one leaves broken. */
+		page->slab_broken = false;
+		WRITE_ONCE(page->freed, 0);
+	}
+	return page;
+}
+
+/**
+ * toy_zone_alloc() - allocate 2^@order contiguous pages from a zone
+ * @zone: the zone
+ * @order: 0..TOY_MAX_ORDER
+ *
+ * Takes the most recently freed block of this CPU's list of @order, if the
+ * zone keeps such lists, else the smallest free block of at least @order,
+ * split down; when there is none, this CPU's lists are given back first
+ * and the search made again.  Never sleeps; callable from any context.  The block is
+ * zeroed when init_on_alloc is on.
+ *
+ * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
+ * NULL when @order is out of range or no block is large enough.
+ */
+void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
+{
+	struct toy_page *page = NULL;
+	unsigned long idx;
+	void *addr;
+
+	if (order > TOY_MAX_ORDER)
+		return NULL;
+	if (toy_pcp_order(zone, order))
+		page = toy_pcp_pop(zone, order);
+	if (!page && !toy_should_fail(PAGE_SIZE << order)) {
+		page = toy_buddy_take(zone, order);
+		/* This CPU's listed blocks may be what a merge lacks. */
+		if (!page && zone->pcp && toy_pcp_drain(zone, -1))
+			page = toy_buddy_take(zone, order);
+	}
+	if (!page) {
+		toy_zone_alloc_failed(zone, order);
+		return NULL;
+	}
+
+	idx = toy_page_index(zone, page);
+	trace_toy_page_alloc(zone->name, idx, order);
+	addr = toy_zone_page_address(zone, page);
+	toy_kasan_alloc_block(addr, order);
+	if (zone->flags & TOY_ZONE_POISON)
+		toy_check_poison(zone, addr, idx, order);
+	if (want_init_on_alloc(GFP_KERNEL))
+		memset(addr, 0, PAGE_SIZE << order);
+	return addr;
+}
+EXPORT_SYMBOL_GPL(toy_zone_alloc);
+
+/* Why a free of (@idx, @order) must be refused, or NULL when it is valid. */
+static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
+				       long idx, unsigned int order)
+{
+	u8 meta;
+
+	if (idx < 0)
+		return "not a page of this zone";
+	if (offset_in_page(addr))
+		return "not page aligned";
+	if (order > TOY_MAX_ORDER)
+		return "order out of range";
+	if (idx & (BIT(order) - 1))
+		return "not aligned to its order";
+	meta = READ_ONCE(zone->pages[idx].meta);
+	if (!toy_is_head(meta))
+		return "not the start of a block";
+	if (!(meta & TOY_META_ALLOCATED))
+		return "double free: the block is already free";
+	if (toy_meta_order(meta) != order)
+		return "order differs from the allocated order";
+	return NULL;
 }
 
 /* Push a freed block on this CPU's list; trim a list grown too long. */
@@ -498,27 +545,6 @@ int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(toy_zone_free);
-
-/* Empty @cpu's lists back into the free lists. */
-static void toy_pcp_drain_cpu(int cpu, void *arg)
-{
-	struct list_head blocks[TOY_PCP_ORDERS];
-	struct toy_zone *zone = arg;
-	struct toy_zone_pcp *pcp;
-	unsigned long flags;
-	unsigned int order;
-
-	local_lock_irqsave(&zone->pcp->lock, flags);
-	pcp = per_cpu_ptr(zone->pcp, cpu);
-	for (order = 0; order < TOY_PCP_ORDERS; order++) {
-		INIT_LIST_HEAD(&blocks[order]);
-		list_splice_init(&pcp->lists[order], &blocks[order]);
-		pcp->count[order] = 0;
-	}
-	local_unlock_irqrestore(&zone->pcp->lock, flags);
-	for (order = 0; order < TOY_PCP_ORDERS; order++)
-		toy_pcp_give_back(zone, &blocks[order], order);
-}
 
 /**
  * toy_zone_drain() - give every block on the per-CPU lists back
