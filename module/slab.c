@@ -693,8 +693,9 @@ static const char *toy_foreign_object_reason(struct toy_cache *cache,
  * set in the slab's free bitmap, which makes a second free of it fail here.
  * @head is the block of the cache's order holding @obj, or NULL.
  */
-static const char *toy_bad_object_reason(struct toy_cache *cache,
-					 struct toy_page *head, const void *obj)
+static __always_inline const char *
+toy_bad_object_reason(struct toy_cache *cache, struct toy_page *head,
+		      const void *obj)
 {
 	unsigned int idx;
 
