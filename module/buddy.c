@@ -363,6 +363,9 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
 	struct toy_page *page;
 	unsigned long flags;
 
+	/* A hint, read unpinned: an empty list costs no lock round. */
+	if (!READ_ONCE(raw_cpu_ptr(zone->pcp)->count[order]))
+		return NULL;
 	local_lock_irqsave(&zone->pcp->lock, flags);
 	pcp = this_cpu_ptr(zone->pcp);
 	page = list_first_entry_or_null(&pcp->lists[order], struct toy_page, lru);
