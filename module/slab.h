@@ -32,7 +32,7 @@ struct toy_zone;
 #define TOY_SLAB_POISON			BIT(2)	/* P: poison free objects */
 #define TOY_SLAB_CONSISTENCY_CHECKS	BIT(3)	/* F: check on alloc and free */
 #define TOY_SLAB_STORE_USER		BIT(4)	/* U: last alloc and free owner */
-#define TOY_SLAB_RANDOMIZE		BIT(5)	/* shuffle the free list of new slabs */
+#define TOY_SLAB_RANDOMIZE		BIT(5)	/* hand out each slab in random order */
 #define TOY_SLAB_DEBUG_FLAGS		(TOY_SLAB_RED_ZONE | TOY_SLAB_POISON | \
 					 TOY_SLAB_CONSISTENCY_CHECKS | \
 					 TOY_SLAB_STORE_USER)
@@ -151,7 +151,7 @@ struct toy_caches {
  * @slabs_full: slabs with every object allocated (or cached)
  * @slabs_partial: slabs with some objects free
  * @slabs_free: slabs with no object allocated
- * @slabs_broken: slabs whose free index stack was found corrupted: they
+ * @slabs_broken: slabs whose bitmaps were found corrupted: they
  *	hand out nothing more and go back to the zone when their last
  *	object comes back
  * @nr_slabs: slabs on the three lists
