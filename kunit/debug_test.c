@@ -123,7 +123,8 @@ static void debug_test_write_after_free(struct kunit *test)
  * caught handing it out, isolated with one report, and given back once
  * its objects are; nothing is handed out twice.
  */
-static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size)
+static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size,
+					 bool maps_in_page)
 {
 	struct toy_cache *cache = debug_cache(test, size, 0);
 	unsigned int i, n = 2 * cache->num, idx;
@@ -132,6 +133,7 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size)
 	void **objs;
 	u8 *byte;
 
+	KUNIT_ASSERT_EQ(test, cache->maps_in_page, maps_in_page);
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	objs[0] = toy_cache_alloc(cache);
@@ -169,13 +171,13 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size)
 /* Bitmaps in the slab's head page (64 objects of 64 bytes)... */
 static void debug_test_corrupt_bitmap_in_page(struct kunit *test)
 {
-	expect_corrupt_bitmap_caught(test, 64);
+	expect_corrupt_bitmap_caught(test, 64, true);
 }
 
 /* ...and at the end of the slab (252 objects of 16 bytes). */
 static void debug_test_corrupt_bitmap_in_slab(struct kunit *test)
 {
-	expect_corrupt_bitmap_caught(test, 16);
+	expect_corrupt_bitmap_caught(test, 16, false);
 }
 
 static void debug_test_double_free(struct kunit *test)

@@ -70,7 +70,9 @@
  * kernel's, these lists are filled by frees only, never in batches from
  * the free lists, so an allocation that finds its list empty takes exactly
  * one block from the zone.  A free of a listed block is refused through the
- * head page's freed byte, set with an atomic exchange by the first free.
+ * head page's freed byte: the first free checks the block's tag and sets
+ * that byte in one compare-and-exchange of the word holding both, so that
+ * no change to the block between the check and the claim goes unseen.
  *
  * Poisoning
  * ---------
@@ -476,16 +478,45 @@ static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 	toy_pcp_give_back(zone, &trim, order);
 }
 
-/* The checks of toy_zone_free(), for a block that may go on a list. */
+/* The bytes of toy_page.tag, to build the word compare-and-exchange wants. */
+union toy_tag {
+	struct {
+		u8 meta;
+		u8 freed;
+		bool slab_broken;
+	};
+	u32 word;
+};
+
+static_assert(sizeof(union toy_tag) == sizeof_field(struct toy_page, tag));
+static_assert(offsetof(union toy_tag, freed) ==
+	      offsetof(struct toy_page, freed) - offsetof(struct toy_page, tag));
+
+/*
+ * The checks of toy_zone_free() without the zone lock, for a block that
+ * goes on a list: the tag is checked and the block claimed in one
+ * compare-and-exchange, so a block that changed in between (a racing
+ * second free, or a merge and reuse after one) is refused.
+ */
 static const char *toy_pcp_bad_free_reason(struct toy_zone *zone,
 					   const void *addr, long idx,
 					   unsigned int order)
 {
 	const char *reason = toy_bad_free_reason(zone, addr, idx, order);
+	struct toy_page *page;
+	union toy_tag old, new;
 
-	if (!reason && xchg(&zone->pages[idx].freed, 1))
-		reason = "double free: the block is already free";
-	return reason;
+	if (reason)
+		return reason;
+	page = &zone->pages[idx];
+	old.word = READ_ONCE(page->tag);
+	new = old;
+	new.freed = 1;
+	if (old.freed || toy_meta_order(old.meta) != order ||
+	    !(old.meta & TOY_META_ALLOCATED) || !toy_is_head(old.meta) ||
+	    !try_cmpxchg(&page->tag, &old.word, new.word))
+		return "double free: the block is already free";
+	return NULL;
 }
 
 static void toy_report_bad_free(struct toy_zone *zone, const void *addr,

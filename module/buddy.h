@@ -37,17 +37,19 @@ struct toy_zone_pcp;
 /**
  * struct toy_page - what the zone knows about one of its pages
  * @lru: while the page heads a free block, its link on the free list of the
- *	block's order; while it heads an allocated block, the owner's link
+ *	block's order, or on a per-CPU list of freed blocks; while it heads an
+ *	allocated block, the owner's link
  *	(the slab layer keeps its full, partial and free slab lists here)
  * @slab: owner state of a block allocated by the slab layer, valid in the
  *	head page only: the cache, the free-object and in-slab bitmaps of a
  *	slab of at most BITS_PER_LONG objects (slab.c), the offset of the
  *	first object (colour) and the number of objects handed out
  * @meta: the buddy tag of the page, see buddy.c
- * @slab_broken: set by the slab layer on a slab it stopped using (slab.c)
  * @freed: in a head page, set when the block's user gives it back and
- *	cleared when it is handed out again; set atomically, so that a second
- *	free of a block waiting on a per-CPU list is caught (buddy.c)
+ *	cleared when it is handed out again (buddy.c)
+ * @slab_broken: set by the slab layer on a slab it stopped using (slab.c)
+ * @tag: the three bytes above as one word, so that a free can check the
+ *	tag and claim the block in one compare-and-exchange (buddy.c)
  *
  * Like the kernel's struct page, one per page.  48 bytes on 64-bit: 1.2%
  * of a 4 KiB page, under the 64 bytes of the kernel's struct page.
@@ -60,9 +62,14 @@ struct toy_page {
 		u16 s_mem;
 		u16 inuse;
 	} slab;
-	u8 meta;
-	bool slab_broken;
-	u8 freed;
+	union {
+		struct {
+			u8 meta;
+			u8 freed;
+			bool slab_broken;
+		};
+		u32 tag;
+	};
 };
 
 /**
