@@ -118,6 +118,16 @@ static void debug_test_write_after_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 }
 
+/* Where a slab keeps its in-slab bitmap (slab.c). */
+static unsigned long *in_slab_map(struct kunit *test, struct toy_cache *cache,
+				  struct toy_page *head)
+{
+	if (cache->maps_in_page)
+		return &head->slab.maps[1];
+	return toy_zone_page_address(ctx(test)->zone, head) + cache->free_map +
+		BITS_TO_LONGS(cache->num) * sizeof(long);
+}
+
 /*
  * A stray write marks an object that is held as in its slab: the slab is
  * caught handing it out, isolated with one report, and given back once
@@ -140,11 +150,7 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size,
 	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
 	head = toy_zone_block_head(ctx(test)->zone, objs[0]);
 	KUNIT_ASSERT_LT(test, head->slab.inuse, cache->num);
-	if (cache->maps_in_page)
-		in_slab = &head->slab.maps[1];
-	else
-		in_slab = toy_zone_page_address(ctx(test)->zone, head) + cache->free_map +
-			BITS_TO_LONGS(cache->num) * sizeof(long);
+	in_slab = in_slab_map(test, cache, head);
 	idx = (objs[0] - toy_zone_page_address(ctx(test)->zone, head) -
 	       head->slab.s_mem) / cache->size;
 	byte = (u8 *)&in_slab[BIT_WORD(idx)] + (idx % BITS_PER_LONG) / 8;
@@ -178,6 +184,28 @@ static void debug_test_corrupt_bitmap_in_page(struct kunit *test)
 static void debug_test_corrupt_bitmap_in_slab(struct kunit *test)
 {
 	expect_corrupt_bitmap_caught(test, 16, false);
+}
+
+/* A bit set past the last object of a slab is found by the validator. */
+static void debug_test_bitmap_past_last_object(struct kunit *test)
+{
+	struct toy_cache *cache = debug_cache(test, 16, 0);
+	void *obj = toy_cache_alloc(cache);
+	unsigned int past = cache->num + 1;
+	struct toy_page *head;
+	u8 *byte, saved;
+
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_ASSERT_LT(test, past, (unsigned int)(BITS_TO_LONGS(cache->num) * BITS_PER_LONG));
+	head = toy_zone_block_head(ctx(test)->zone, obj);
+	byte = (u8 *)&in_slab_map(test, cache, head)[BIT_WORD(past)] +
+		(past % BITS_PER_LONG) / 8;
+	saved = *byte;
+	stray_write(byte, saved | BIT(past % 8));
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), -EUCLEAN);
+	stray_write(byte, saved);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 }
 
 static void debug_test_double_free(struct kunit *test)
@@ -273,6 +301,7 @@ static struct kunit_case debug_test_cases[] = {
 	KUNIT_CASE(debug_test_write_after_free),
 	KUNIT_CASE(debug_test_corrupt_bitmap_in_page),
 	KUNIT_CASE(debug_test_corrupt_bitmap_in_slab),
+	KUNIT_CASE(debug_test_bitmap_past_last_object),
 	KUNIT_CASE(debug_test_double_free),
 	KUNIT_CASE(debug_test_owner_tracking),
 	KUNIT_CASE(debug_test_page_use_after_free),

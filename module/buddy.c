@@ -95,8 +95,9 @@
  * and every meta byte.  A CPU's lists are guarded by a local lock: only
  * that CPU touches them, with interrupts off, except toy_zone_drain(),
  * which runs on each CPU in turn (cpus.c), and toy_zone_destroy(), which
- * has the zone to itself.  toy_zone_alloc() and toy_zone_free() never sleep and
- * may be called from any context.  The block numbers in the blocks' first
+ * has the zone to itself.  toy_zone_alloc() and toy_zone_free() never sleep
+ * and may be called from any context (on PREEMPT_RT, where these locks
+ * sleep, from any but hardirq).  The block numbers in the blocks' first
  * struct pages are written only while the zone is created and destroyed;
  * address lookups are lockless.
  */
@@ -393,8 +394,9 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
  * Takes the most recently freed block of this CPU's list of @order, if the
  * zone keeps such lists, else the smallest free block of at least @order,
  * split down; when there is none, this CPU's lists are given back first
- * and the search made again.  Never sleeps; callable from any context.  The block is
- * zeroed when init_on_alloc is on.
+ * and the search made again.  Never sleeps; callable from any context (on
+ * PREEMPT_RT, any but hardirq).  The block is zeroed when init_on_alloc is
+ * on.
  *
  * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
  * NULL when @order is out of range or no block is large enough.

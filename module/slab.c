@@ -80,19 +80,24 @@
  * Locking
  * -------
  * The lock order is: toy_array_cache.lock of a CPU, then toy_cache.lock,
- * then the zone's lock.  The array lock is a local lock, as SLAB's arrays
- * were protected: only its own CPU ever touches an array, with interrupts
- * off, so the fast path takes no lock that another CPU could hold and
- * makes no atomic operation for it (on PREEMPT_RT the local lock is a
- * per-CPU spinlock and migration is disabled instead).  Draining, retuning
- * and validating, which must see every array, run on each CPU in turn
- * (toy_on_each_cpu(), cpus.c), and so may sleep.
+ * then the zone's locks (the local lock of its per-CPU lists, then its
+ * spinlock).  The array lock is a local lock, as SLAB's arrays were
+ * protected: only its own CPU ever touches an array, with interrupts off,
+ * so the fast path takes no lock that another CPU could hold and makes no
+ * atomic operation for it.  Draining, retuning and validating, which must
+ * see every array, run on each CPU in turn (toy_on_each_cpu(), cpus.c),
+ * and so may sleep.  On PREEMPT_RT local locks and spinlocks sleep:
+ * allocation and free then work from any context but hardirq, as the
+ * kernel's own allocators there.
+ *
  * A slab leaving the cache loses its cache pointer under toy_cache.lock,
- * so a racing bad free of one of its objects is refused rather than let
- * through.  toy_cache.lock protects the slab lists, their counters, the
- * shared array and the tunables.  The bitmap is changed with atomic
- * operations on its words, outside the cache lock.  Slabs are given back
- * to the zone after toy_cache.lock is dropped.  toy_caches.mutex
+ * so a later bad free of one of its objects is refused; one that races
+ * with the release itself may still set a bit in the block just given
+ * back, as a double free racing with reuse defeats SLUB's checks too.
+ * toy_cache.lock protects the slab lists, their counters, the shared
+ * array, the tunables and the in-slab bitmaps; the free bitmaps change
+ * with atomic operations on their words, outside it.  Slabs are given
+ * back to the zone after toy_cache.lock is dropped.  toy_caches.mutex
  * serialises creation and destruction of caches.
  */
 
@@ -998,8 +1003,8 @@ toy_shared_array_alloc(unsigned int shared, unsigned int batchcount)
  * @batchcount: objects moved at once, 1..@limit
  * @shared: sharedfactor, 0..TOY_MAX_SHARED
  *
- * Drains every array first, so no array ever holds more than its limit.
- * May sleep.
+ * Sets the new limits, then drains every array, so that from then on no
+ * array holds more than its limit.  May sleep.
  *
  * Return: 0, -EINVAL for values out of range, or -ENOMEM.
  */
@@ -1021,13 +1026,15 @@ int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 	if (shared && !array)
 		return -ENOMEM;
 
+	spin_lock_irqsave(&cache->lock, flags);
+	WRITE_ONCE(cache->limit, limit);
+	WRITE_ONCE(cache->batchcount, batchcount);
+	spin_unlock_irqrestore(&cache->lock, flags);
 	toy_cache_drain(cache, &release);
 	spin_lock_irqsave(&cache->lock, flags);
 	old = cache->shared_array;
 	while (old && old->avail)
 		toy_slab_put(cache, &old->entry[--old->avail], &release);
-	WRITE_ONCE(cache->limit, limit);
-	WRITE_ONCE(cache->batchcount, batchcount);
 	cache->shared = shared;
 	cache->shared_array = array;
 	spin_unlock_irqrestore(&cache->lock, flags);
@@ -1238,8 +1245,19 @@ EXPORT_SYMBOL_GPL(toy_caches_init);
 /* Validation: objects held by the arrays, sorted by address. */
 struct toy_cached_objects {
 	unsigned int nr;
+	unsigned int wrong_slab;
 	void **obj;
 };
+
+/* Add an array entry to @cached, counting it if it names the wrong slab. */
+static void toy_cached_add(struct toy_cache *cache,
+			   struct toy_cached_objects *cached,
+			   const struct toy_array_entry *entry)
+{
+	if (entry->slab != toy_obj_slab(cache, entry->obj))
+		cached->wrong_slab++;
+	cached->obj[cached->nr++] = entry->obj;
+}
 
 static int toy_cmp_ptr(const void *a, const void *b)
 {
@@ -1256,7 +1274,7 @@ static void toy_array_snapshot(struct toy_cache *cache,
 	unsigned int i;
 
 	for (i = 0; i < ac->avail; i++)
-		cached->obj[cached->nr++] = ac->entry[i].obj;
+		toy_cached_add(cache, cached, &ac->entry[i]);
 }
 
 static int toy_snapshot_arrays(struct toy_cache *cache,
@@ -1268,6 +1286,7 @@ static int toy_snapshot_arrays(struct toy_cache *cache,
 	unsigned int i;
 
 	cached->nr = 0;
+	cached->wrong_slab = 0;
 	cached->obj = kvmalloc_array(max, sizeof(void *), GFP_KERNEL);
 	if (!cached->obj)
 		return -ENOMEM;
@@ -1275,7 +1294,7 @@ static int toy_snapshot_arrays(struct toy_cache *cache,
 	spin_lock_irqsave(&cache->lock, flags);
 	if (cache->shared_array) {
 		for (i = 0; i < cache->shared_array->avail; i++)
-			cached->obj[cached->nr++] = cache->shared_array->entry[i].obj;
+			toy_cached_add(cache, cached, &cache->shared_array->entry[i]);
 	}
 	spin_unlock_irqrestore(&cache->lock, flags);
 	sort(cached->obj, cached->nr, sizeof(void *), toy_cmp_ptr, NULL);
@@ -1286,6 +1305,14 @@ static int toy_cache_bad(struct toy_cache *cache, const char *what, long value)
 {
 	pr_err("cache %s: invalid: %s (%ld)\n", cache->name, what, value);
 	return -EUCLEAN;
+}
+
+/* Whether @map has a bit set past the slab's last object. */
+static bool toy_bits_past_num(struct toy_cache *cache, const unsigned long *map)
+{
+	unsigned int end = BITS_TO_LONGS(cache->num) * BITS_PER_LONG;
+
+	return find_next_bit(map, end, cache->num) < end;
 }
 
 /*
@@ -1309,6 +1336,10 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 		return toy_cache_bad(cache, "slab header", head->slab.inuse);
 	bitmap_zero(seen, cache->num);
 	if (!head->slab_broken) {
+		if (toy_bits_past_num(cache, toy_slab_bitmap(cache, head)) ||
+		    toy_bits_past_num(cache, toy_slab_in_slab(cache, head)))
+			return toy_cache_bad(cache, "bitmap bits past the last object",
+					     cache->num);
 		bitmap_copy(seen, toy_slab_in_slab(cache, head), cache->num);
 		if (bitmap_weight(seen, cache->num) != cache->num - head->slab.inuse)
 			return toy_cache_bad(cache, "in-slab bitmap differs from the free count",
@@ -1409,6 +1440,9 @@ int toy_cache_validate(struct toy_cache *cache)
 	if (!ret && totals[2] != cached.nr)
 		ret = toy_cache_bad(cache, "array entries outside the slabs",
 				    cached.nr - totals[2]);
+	if (!ret && cached.wrong_slab)
+		ret = toy_cache_bad(cache, "array entries naming the wrong slab",
+				    cached.wrong_slab);
 	spin_unlock_irqrestore(&cache->lock, flags);
 
 	bitmap_free(seen);
