@@ -186,7 +186,7 @@ static void toy_free_list_add(struct toy_zone *zone, unsigned long idx,
 {
 	struct toy_page *page = &zone->pages[idx];
 
-	page->meta = toy_meta(idx, order, false);
+	WRITE_ONCE(page->meta, toy_meta(idx, order, false));
 	list_add(&page->lru, &zone->free_area[order].free_list);
 	zone->free_area[order].nr_free++;
 }
@@ -197,7 +197,7 @@ static void toy_free_list_del(struct toy_zone *zone, unsigned long idx,
 	struct toy_page *page = &zone->pages[idx];
 
 	list_del(&page->lru);
-	page->meta = 0;
+	WRITE_ONCE(page->meta, 0);
 	zone->free_area[order].nr_free--;
 }
 
@@ -249,7 +249,7 @@ static void toy_buddy_put(struct toy_zone *zone, unsigned long idx,
 {
 	unsigned long buddy;
 
-	zone->pages[idx].meta = 0;
+	WRITE_ONCE(zone->pages[idx].meta, 0);
 	while (order < TOY_MAX_ORDER) {
 		buddy = idx ^ BIT(order);
 		if (zone->pages[buddy].meta != toy_meta(buddy, order, false))
@@ -339,8 +339,8 @@ static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order
 		k--;
 		toy_free_list_add(zone, idx + BIT(k), k);
 	}
-	page->meta = toy_meta(idx, order, true);
-	page->slab.cache = NULL;
+	WRITE_ONCE(page->meta, toy_meta(idx, order, true));
+	WRITE_ONCE(page->slab.cache, NULL);
 	page->slab_broken = false;
 	WRITE_ONCE(page->freed, 0);
 	INIT_LIST_HEAD(&page->lru);

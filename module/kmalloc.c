@@ -171,11 +171,13 @@ EXPORT_SYMBOL_GPL(toy_kmalloc_free);
 size_t toy_kmalloc_size(struct toy_kmalloc *km, const void *ptr)
 {
 	struct toy_page *head = toy_zone_block_head(km->caches->zone, ptr);
+	struct toy_cache *cache;
 
 	if (!head)
 		return 0;
-	if (head->slab.cache)
-		return head->slab.cache->object_size;
+	cache = READ_ONCE(head->slab.cache);
+	if (cache)
+		return cache->object_size;
 	return PAGE_SIZE << toy_page_order(head);
 }
 EXPORT_SYMBOL_GPL(toy_kmalloc_size);

@@ -404,7 +404,7 @@ static int toy_cache_grow(struct toy_cache *cache)
 	}
 
 	spin_lock_irqsave(&cache->lock, flags);
-	head->slab.cache = cache;
+	WRITE_ONCE(head->slab.cache, cache);
 	list_add(&head->lru, &cache->slabs_free);
 	cache->grown++;
 	cache->nr_slabs++;
@@ -421,11 +421,15 @@ static int toy_cache_grow(struct toy_cache *cache)
 static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 				unsigned int bad)
 {
+	long page = toy_zone_page_index(cache->zone, toy_slab_base(cache, head));
+
 	if (toy_report_ratelimit()) {
-		toy_report_bug("%s: bitmaps corrupted: slab page %ld object %u in slab, not free",
-			       cache->name,
-			       toy_zone_page_index(cache->zone, toy_slab_base(cache, head)),
-			       bad);
+		if (bad < cache->num)
+			toy_report_bug("%s: bitmaps corrupted: page %ld object %u in slab, held",
+				       cache->name, page, bad);
+		else
+			toy_report_bug("%s: bitmaps corrupted: page %ld: none in slab, %u counted",
+				       cache->name, page, cache->num - head->slab.inuse);
 		pr_err("FIX %s: slab isolated, %u free objects written off\n",
 		       cache->name, cache->num - head->slab.inuse);
 	}
@@ -439,7 +443,7 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 	list_del_init(&head->lru);
 	cache->nr_slabs--;
 	cache->reaped++;
-	head->slab.cache = NULL;
+	WRITE_ONCE(head->slab.cache, NULL);
 	toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
 }
 
@@ -491,7 +495,7 @@ static void toy_slab_put(struct toy_cache *cache,
 
 	if (head->slab_broken) {
 		if (!--head->slab.inuse) {
-			head->slab.cache = NULL;
+			WRITE_ONCE(head->slab.cache, NULL);
 			list_move(&head->lru, release);
 			cache->reaped++;
 			cache->nr_slabs--;
@@ -504,7 +508,7 @@ static void toy_slab_put(struct toy_cache *cache,
 	cache->free_objects++;
 	if (head->slab.inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
-			head->slab.cache = NULL;
+			WRITE_ONCE(head->slab.cache, NULL);
 			list_move(&head->lru, release);
 			cache->reaped++;
 			cache->nr_slabs--;
@@ -854,7 +858,7 @@ struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj)
 {
 	struct toy_page *head = toy_zone_block_head(zone, obj);
 
-	return head ? head->slab.cache : NULL;
+	return head ? READ_ONCE(head->slab.cache) : NULL;
 }
 EXPORT_SYMBOL_GPL(toy_cache_of);
 
@@ -971,7 +975,7 @@ unsigned long toy_cache_shrink(struct toy_cache *cache)
 	toy_cache_drain(cache, &release);
 	spin_lock_irqsave(&cache->lock, flags);
 	list_for_each_entry(head, &cache->slabs_free, lru) {
-		head->slab.cache = NULL;
+		WRITE_ONCE(head->slab.cache, NULL);
 		nr_free++;
 	}
 	list_splice_init(&cache->slabs_free, &release);
