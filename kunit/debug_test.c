@@ -43,9 +43,11 @@ static int debug_test_init(struct kunit *test)
 	if (!t)
 		return -ENOMEM;
 	test->priv = t;
-	t->zone = toy_zone_create("kunit", 2, TOY_ZONE_POISON);
+	/* The default zone's flags with page_poison=1; pinned for the lists. */
+	t->zone = toy_zone_create("kunit", 2, TOY_ZONE_POISON | TOY_ZONE_PCP);
 	if (IS_ERR(t->zone))
 		return PTR_ERR(t->zone);
+	kunit_pin_to_this_cpu(test);
 	toy_caches_init(&t->caches, t->zone, 0);
 	kunit_add_named_resource(test, NULL, NULL, &t->resource,
 				 TOY_REPORTS_RESOURCE, &t->reports);
