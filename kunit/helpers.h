@@ -30,6 +30,7 @@ static inline void kunit_destroy_caches_and_zone(struct kunit *test,
 	list_for_each_entry_safe(cache, next, &caches->list, list)
 		KUNIT_EXPECT_EQ_MSG(test, toy_cache_destroy(cache), 0, "cache %s",
 				    cache->name);
+	toy_caches_exit(caches);
 	toy_zone_drain(zone);
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), toy_zone_nr_pages(zone));
 	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);

@@ -19,10 +19,12 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "../module/buddy.h"
 #include "../module/kmalloc.h"
@@ -266,8 +268,65 @@ static void stress_test_all_cpus(struct kunit *test)
 	toy_kmalloc_exit(&run->km);
 }
 
+/* Leave a block of each listed order and an object of each cache on this CPU. */
+static long stress_fill_this_cpu(void *arg)
+{
+	struct stress_run *run = arg;
+	unsigned int order, i;
+	void *p;
+
+	/* Objects first: growing a cache could take a listed block. */
+	for (i = 0; i < NR_CACHES; i++) {
+		p = toy_cache_alloc(run->cache[i]);
+		if (!p || toy_cache_free(run->cache[i], p))
+			return -ENOMEM;
+	}
+	for (order = 0; order <= 3; order++) {
+		p = toy_zone_alloc(run->zone, order);
+		if (!p || toy_zone_free(run->zone, p, order))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * A CPU taken offline leaves nothing behind: its page lists and object
+ * arrays are emptied by the hotplug callbacks as soon as it is dead.
+ */
+static void stress_test_cpu_dead(struct kunit *test)
+{
+	struct stress_run *run = test->priv;
+	unsigned long free_pages;
+	unsigned int cpu, i;
+	int ret;
+
+	/* The boot CPU usually cannot go offline; the last one can. */
+	cpus_read_lock();
+	cpu = cpumask_last(cpu_online_mask);
+	cpus_read_unlock();
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || !cpu)
+		kunit_skip(test, "needs a second CPU that can go offline");
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, stress_fill_this_cpu, run), 0L);
+	for (i = 0; i < NR_CACHES; i++)
+		KUNIT_ASSERT_GT(test, per_cpu_ptr(run->cache[i]->cpu_cache, cpu)->avail, 0U);
+	free_pages = toy_zone_free_pages(run->zone);
+
+	ret = remove_cpu(cpu);
+	if (ret)
+		kunit_skip(test, "CPU %u cannot go offline: %d", cpu, ret);
+	for (i = 0; i < NR_CACHES; i++)
+		KUNIT_EXPECT_EQ(test, per_cpu_ptr(run->cache[i]->cpu_cache, cpu)->avail, 0U);
+	/* Its listed blocks of orders 0..3 (15 pages) are back in the zone. */
+	KUNIT_EXPECT_GE(test, toy_zone_free_pages(run->zone), free_pages + 15);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(run->zone), 0);
+	for (i = 0; i < NR_CACHES; i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_validate(run->cache[i]), 0);
+}
+
 static struct kunit_case stress_test_cases[] = {
 	KUNIT_CASE(stress_test_all_cpus),
+	KUNIT_CASE(stress_test_cpu_dead),
 	{}
 };
 

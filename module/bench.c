@@ -370,6 +370,7 @@ static int toy_bench_teardown(struct toy_bench *b)
 	if (b->km.caches)
 		toy_kmalloc_exit(&b->km);
 	if (!IS_ERR_OR_NULL(b->zone)) {
+		toy_caches_exit(&b->caches);
 		toy_zone_drain(b->zone);
 		if (toy_zone_free_pages(b->zone) != toy_zone_nr_pages(b->zone))
 			ret = -EBUSY;

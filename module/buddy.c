@@ -69,7 +69,8 @@
  * count the kernel's; toy_zone_drain() gives every list back.  Unlike the
  * kernel's, these lists are filled by frees only, never in batches from
  * the free lists, so an allocation that finds its list empty takes exactly
- * one block from the zone.  A free of a listed block is refused through the
+ * one block from the zone.  The lists of a CPU that goes offline are given
+ * back as soon as it is dead (cpus.c).  A free of a listed block is refused through the
  * head page's freed byte: the first free checks the block's tag and sets
  * that byte in one compare-and-exchange of the word holding both, so that
  * no change to the block between the check and the claim goes unseen.
@@ -920,6 +921,7 @@ void toy_zone_destroy(struct toy_zone *zone)
 	if (!zone)
 		return;
 	if (zone->pcp) {
+		toy_cpu_dead_remove(&zone->cpu_dead);
 		/* No user is left: every CPU's lists can be emptied from here. */
 		for_each_possible_cpu(cpu)
 			toy_pcp_drain_cpu(cpu, zone);
@@ -955,11 +957,16 @@ static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
 	return 0;
 }
 
+static void toy_zone_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
+{
+	toy_pcp_drain(container_of(dead, struct toy_zone, cpu_dead), cpu);
+}
+
 static int toy_zone_pcp_create(struct toy_zone *zone)
 {
 	struct toy_zone_pcp *pcp;
 	unsigned int order;
-	int cpu;
+	int cpu, ret;
 
 	if (!toy_should_fail(sizeof(*pcp)))
 		zone->pcp = alloc_percpu(struct toy_zone_pcp);
@@ -971,7 +978,13 @@ static int toy_zone_pcp_create(struct toy_zone *zone)
 		for (order = 0; order < TOY_PCP_ORDERS; order++)
 			INIT_LIST_HEAD(&pcp->lists[order]);
 	}
-	return 0;
+	zone->cpu_dead.fn = toy_zone_cpu_dead;
+	ret = toy_cpu_dead_add(&zone->cpu_dead);
+	if (ret) {
+		free_percpu(zone->pcp);
+		zone->pcp = NULL;
+	}
+	return ret;
 }
 
 /**

@@ -11,6 +11,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "cpus.h"
+
 #define TOY_MAX_ORDER		10
 #define TOY_NR_ORDERS		(TOY_MAX_ORDER + 1)
 #define TOY_BLOCK_PAGES		BIT(TOY_MAX_ORDER)
@@ -111,6 +113,7 @@ struct toy_order_stats {
  *	address back to its page index
  * @nr_blocks: number of order-10 blocks
  * @pcp: the per-CPU lists of freed blocks, NULL without TOY_ZONE_PCP
+ * @cpu_dead: gives back the lists of a CPU that goes offline
  * @flags: TOY_ZONE_* flags
  * @name: printed in /proc/toybuddyinfo and in error reports
  */
@@ -122,6 +125,7 @@ struct toy_zone {
 	struct page **blocks;
 	unsigned int nr_blocks;
 	struct toy_zone_pcp __percpu *pcp;
+	struct toy_cpu_dead cpu_dead;
 	unsigned long flags;
 	char name[TOY_ZONE_NAME_LEN];
 };

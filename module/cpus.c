@@ -11,11 +11,17 @@
  * local lock like any other user there.  The state of an offline CPU is
  * visited from the calling CPU: nothing runs on an offline CPU, and
  * cpus_read_lock() keeps it offline meanwhile.
+ *
+ * A CPU that goes offline leaves its lists and arrays behind.  As the page
+ * allocator drains them in page_alloc_cpu_dead(), every zone and cache
+ * registers a struct toy_cpu_dead with one multi-instance hotplug state,
+ * whose teardown runs on a live CPU once the dead one has stopped.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/export.h>
 #include <linux/workqueue.h>
@@ -61,3 +67,65 @@ void toy_on_each_cpu(void (*fn)(int cpu, void *arg), void *arg)
 	cpus_read_unlock();
 }
 EXPORT_SYMBOL_GPL(toy_on_each_cpu);
+
+static enum cpuhp_state toy_cpu_dead_state;
+
+static int toy_cpu_dead_call(unsigned int cpu, struct hlist_node *node)
+{
+	struct toy_cpu_dead *dead = hlist_entry(node, struct toy_cpu_dead, node);
+
+	dead->fn(dead, cpu);
+	return 0;
+}
+
+/**
+ * toy_cpus_init() - set up the hotplug state of dead-CPU callbacks
+ *
+ * Return: 0, or the error of cpuhp_setup_state_multi().
+ */
+int toy_cpus_init(void)
+{
+	int ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "toyalloc:dead",
+					  NULL, toy_cpu_dead_call);
+
+	if (ret < 0)
+		return ret;
+	toy_cpu_dead_state = ret;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(toy_cpus_init);
+
+/**
+ * toy_cpus_exit() - remove the hotplug state; every instance is gone
+ */
+void toy_cpus_exit(void)
+{
+	cpuhp_remove_multi_state(toy_cpu_dead_state);
+}
+EXPORT_SYMBOL_GPL(toy_cpus_exit);
+
+/**
+ * toy_cpu_dead_add() - call @dead->fn for every CPU that goes offline
+ * @dead: the callback, @dead->fn set
+ *
+ * Sleeps.
+ *
+ * Return: 0, or the error of cpuhp_state_add_instance_nocalls().
+ */
+int toy_cpu_dead_add(struct toy_cpu_dead *dead)
+{
+	return cpuhp_state_add_instance_nocalls(toy_cpu_dead_state, &dead->node);
+}
+EXPORT_SYMBOL_GPL(toy_cpu_dead_add);
+
+/**
+ * toy_cpu_dead_remove() - stop the calls; none runs once this returns
+ * @dead: a callback added with toy_cpu_dead_add()
+ *
+ * Sleeps.
+ */
+void toy_cpu_dead_remove(struct toy_cpu_dead *dead)
+{
+	cpuhp_state_remove_instance_nocalls(toy_cpu_dead_state, &dead->node);
+}
+EXPORT_SYMBOL_GPL(toy_cpu_dead_remove);

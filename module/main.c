@@ -142,12 +142,15 @@ static int __init toyalloc_init(void)
 		       slab_debug);
 		return -EINVAL;
 	}
+	ret = toy_cpus_init();
+	if (ret)
+		return ret;
 	toy_default_zone = toy_zone_create("toy", nr_blocks, TOY_ZONE_PCP |
 					   (page_poison ? TOY_ZONE_POISON : 0));
 	if (IS_ERR(toy_default_zone)) {
 		ret = PTR_ERR(toy_default_zone);
 		pr_err("cannot take %d blocks of 4 MiB: %d\n", nr_blocks, ret);
-		return ret;
+		goto fail_zone;
 	}
 	toy_caches_init(&toy_default_caches, toy_default_zone, debug_flags);
 	ret = toy_kmalloc_init(&toy_default_kmalloc, &toy_default_caches);
@@ -171,6 +174,8 @@ fail_procfs:
 	toy_kmalloc_exit(&toy_default_kmalloc);
 fail_kmalloc:
 	toy_zone_destroy(toy_default_zone);
+fail_zone:
+	toy_cpus_exit();
 	return ret;
 }
 
@@ -180,7 +185,9 @@ static void __exit toyalloc_exit(void)
 	toy_control_exit();
 	toy_procfs_exit();
 	toy_kmalloc_exit(&toy_default_kmalloc);
+	toy_caches_exit(&toy_default_caches);
 	toy_zone_destroy(toy_default_zone);
+	toy_cpus_exit();
 }
 
 module_init(toyalloc_init);

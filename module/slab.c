@@ -956,6 +956,20 @@ static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
 	spin_unlock_irqrestore(&cache->lock, flags);
 }
 
+/* Empty the array of a CPU that went offline (cpus.c). */
+static void toy_cache_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
+{
+	struct toy_cache *cache = container_of(dead, struct toy_cache, cpu_dead);
+	struct toy_drain drain = { .cache = cache };
+	struct toy_array_visit visit = {
+		.cache = cache, .fn = toy_array_drain, .arg = &drain,
+	};
+
+	INIT_LIST_HEAD(&drain.release);
+	toy_array_visit_cpu(cpu, &visit);
+	toy_slabs_release(cache, &drain.release);
+}
+
 /**
  * toy_cache_shrink() - give every free slab back to the zone
  * @cache: the cache
@@ -1129,6 +1143,8 @@ static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
 
 static void toy_cache_free_struct(struct toy_cache *cache)
 {
+	if (!hlist_unhashed(&cache->cpu_dead.node))
+		toy_cpu_dead_remove(&cache->cpu_dead);
 	free_percpu(cache->cpu_cache);
 	kfree(cache->shared_array);
 	kfree(cache);
@@ -1187,6 +1203,10 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	INIT_LIST_HEAD(&cache->slabs_partial);
 	INIT_LIST_HEAD(&cache->slabs_free);
 	INIT_LIST_HEAD(&cache->slabs_broken);
+	cache->cpu_dead.fn = toy_cache_cpu_dead;
+	ret = toy_cpu_dead_add(&cache->cpu_dead);
+	if (ret)
+		goto free;
 	list_add_tail(&cache->list, &caches->list);
 	mutex_unlock(&caches->mutex);
 	return cache;
@@ -1245,6 +1265,27 @@ void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone,
 	INIT_LIST_HEAD(&caches->list);
 }
 EXPORT_SYMBOL_GPL(toy_caches_init);
+
+/**
+ * toy_caches_exit() - end a set whose caches could not all be destroyed
+ * @caches: the set
+ *
+ * A cache left with live objects stays allocated for good (see
+ * toy_cache_destroy()); its CPU-hotplug callback must still go before the
+ * code it runs does.  May sleep.
+ */
+void toy_caches_exit(struct toy_caches *caches)
+{
+	struct toy_cache *cache;
+
+	mutex_lock(&caches->mutex);
+	list_for_each_entry(cache, &caches->list, list) {
+		toy_cpu_dead_remove(&cache->cpu_dead);
+		INIT_HLIST_NODE(&cache->cpu_dead.node);
+	}
+	mutex_unlock(&caches->mutex);
+}
+EXPORT_SYMBOL_GPL(toy_caches_exit);
 
 /* Validation: objects held by the arrays, sorted by address. */
 struct toy_cached_objects {

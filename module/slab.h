@@ -14,6 +14,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "cpus.h"
+
 struct seq_file;
 struct toy_page;
 struct toy_zone;
@@ -142,6 +144,7 @@ struct toy_caches {
  * @colour_off: distance between two colour offsets
  * @ctor: constructor, run once per object when its slab is created
  * @cpu_cache: the per-CPU arrays
+ * @cpu_dead: empties the array of a CPU that goes offline
  * @lock: protects everything below it
  * @limit: per-CPU array limit (tunable)
  * @batchcount: objects moved at once between a CPU array and the lists
@@ -179,6 +182,7 @@ struct toy_cache {
 	unsigned int colour_off;
 	void (*ctor)(void *obj);
 	struct toy_array_cache __percpu *cpu_cache;
+	struct toy_cpu_dead cpu_dead;
 
 	spinlock_t lock;	/* protects the fields below */
 	unsigned int limit;
@@ -200,6 +204,7 @@ struct toy_cache {
 
 void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone,
 		     unsigned long flags);
+void toy_caches_exit(struct toy_caches *caches);
 
 struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 				   unsigned int size, unsigned int align,
