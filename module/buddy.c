@@ -66,14 +66,17 @@
  * toy_pcp_high() gives its oldest toy_pcp_batch() blocks back to the free
  * lists.  Listed blocks are still allocated in the buddy's eyes, so
  * /proc/toybuddyinfo does not count them, as /proc/buddyinfo does not
- * count the kernel's; toy_zone_drain() gives every list back.  Unlike the
- * kernel's, these lists are filled by frees only, never in batches from
- * the free lists, so an allocation that finds its list empty takes exactly
- * one block from the zone.  The lists of a CPU that goes offline are given
- * back as soon as it is dead (cpus.c).  A free of a listed block is refused through the
- * head page's freed byte: the first free checks the block's tag and sets
- * that byte in one compare-and-exchange of the word holding both, so that
- * no change to the block between the check and the claim goes unseen.
+ * count the kernel's.  Unlike the kernel's, these lists are filled by
+ * frees only, never in batches from the free lists, so an allocation that
+ * finds its list empty takes exactly one block from the zone.
+ *
+ * Every list goes back to the free lists on toy_zone_drain(); this CPU's,
+ * when an allocation finds the free lists empty; a CPU's, as soon as it
+ * is dead after going offline (cpus.c).  A free of a listed block is
+ * refused through the head page's freed byte: the first free checks the
+ * block's tag and sets that byte in one compare-and-exchange of the word
+ * holding both, so that no change to the block between the check and the
+ * claim goes unseen.
  *
  * Poisoning
  * ---------
