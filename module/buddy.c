@@ -315,6 +315,15 @@ static void toy_pcp_drain_cpu(int cpu, void *arg)
 	toy_pcp_drain(arg, cpu);
 }
 
+/* A block handed out has no owner yet, and its next free is its first. */
+static void toy_block_handed_out(struct toy_page *page)
+{
+	WRITE_ONCE(page->slab.cache, NULL);
+	page->slab_broken = false;
+	WRITE_ONCE(page->freed, 0);
+	INIT_LIST_HEAD(&page->lru);
+}
+
 /*
  * Take a block of @order off the free lists: the first block of the
  * smallest order that has one, split down.  NULL when there is none.
@@ -344,10 +353,7 @@ static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order
 		toy_free_list_add(zone, idx + BIT(k), k);
 	}
 	WRITE_ONCE(page->meta, toy_meta(idx, order, true));
-	WRITE_ONCE(page->slab.cache, NULL);
-	page->slab_broken = false;
-	WRITE_ONCE(page->freed, 0);
-	INIT_LIST_HEAD(&page->lru);
+	toy_block_handed_out(page);
 	zone->stats[order].allocs++;
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
@@ -377,16 +383,13 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
 	pcp = this_cpu_ptr(zone->pcp);
 	page = list_first_entry_or_null(&pcp->lists[order], struct toy_page, lru);
 	if (page) {
-		list_del_init(&page->lru);
+		list_del(&page->lru);
 		pcp->count[order]--;
 		pcp->allocs[order]++;
 	}
 	local_unlock_irqrestore(&zone->pcp->lock, flags);
-	if (page) {
-		/* Slabs leave with no cache; a quarantined one leaves broken. */
-		page->slab_broken = false;
-		WRITE_ONCE(page->freed, 0);
-	}
+	if (page)
+		toy_block_handed_out(page);
 	return page;
 }
 
@@ -533,6 +536,16 @@ static void toy_report_bad_free(struct toy_zone *zone, const void *addr,
 		       zone->name, addr, order, reason);
 }
 
+/* What a block's memory goes through when its user gives it back. */
+static void toy_block_freed(struct toy_zone *zone, void *addr, long idx,
+			    unsigned int order)
+{
+	trace_toy_page_free(zone->name, idx, order);
+	if (zone->flags & TOY_ZONE_POISON)
+		memset(addr, PAGE_POISON, PAGE_SIZE << order);
+	toy_kasan_free_block(addr, order);
+}
+
 /**
  * toy_zone_free() - give a block back to its zone
  * @zone: the zone it was allocated from
@@ -558,10 +571,7 @@ int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 			toy_report_bad_free(zone, addr, order, reason);
 			return -EINVAL;
 		}
-		trace_toy_page_free(zone->name, idx, order);
-		if (zone->flags & TOY_ZONE_POISON)
-			memset(addr, PAGE_POISON, PAGE_SIZE << order);
-		toy_kasan_free_block(addr, order);
+		toy_block_freed(zone, addr, idx, order);
 		toy_pcp_push(zone, &zone->pages[idx], order);
 		return 0;
 	}
@@ -574,10 +584,7 @@ int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 		return -EINVAL;
 	}
 
-	trace_toy_page_free(zone->name, idx, order);
-	if (zone->flags & TOY_ZONE_POISON)
-		memset(addr, PAGE_POISON, PAGE_SIZE << order);
-	toy_kasan_free_block(addr, order);
+	toy_block_freed(zone, addr, idx, order);
 	zone->stats[order].frees++;
 	zone->pages[idx].freed = 1;
 	toy_buddy_put(zone, idx, order);

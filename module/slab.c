@@ -925,30 +925,20 @@ void toy_cache_get_stats(struct toy_cache *cache, struct toy_cache_stats *stats)
 }
 EXPORT_SYMBOL_GPL(toy_cache_get_stats);
 
-/* What toy_cache_drain() does to each CPU array. */
-struct toy_drain {
-	struct toy_cache *cache;
-	struct list_head release;
-};
-
+/* Empty one CPU array into the slabs; @release collects freed slabs. */
 static void toy_array_drain(struct toy_cache *cache, struct toy_array_cache *ac,
-			    void *arg)
+			    void *release)
 {
-	struct toy_drain *drain = arg;
-
-	toy_cache_flush(cache, ac, ac->avail, &drain->release);
+	toy_cache_flush(cache, ac, ac->avail, release);
 }
 
 /* Empty every CPU array and the shared array into the slabs.  Sleeps. */
 static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
 {
 	struct toy_shared_array *shared;
-	struct toy_drain drain = { .cache = cache };
 	unsigned long flags;
 
-	INIT_LIST_HEAD(&drain.release);
-	toy_cache_visit_arrays(cache, toy_array_drain, &drain);
-	list_splice(&drain.release, release);
+	toy_cache_visit_arrays(cache, toy_array_drain, release);
 	spin_lock_irqsave(&cache->lock, flags);
 	shared = cache->shared_array;
 	while (shared && shared->avail)
@@ -960,14 +950,13 @@ static void toy_cache_drain(struct toy_cache *cache, struct list_head *release)
 static void toy_cache_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
 {
 	struct toy_cache *cache = container_of(dead, struct toy_cache, cpu_dead);
-	struct toy_drain drain = { .cache = cache };
+	LIST_HEAD(release);
 	struct toy_array_visit visit = {
-		.cache = cache, .fn = toy_array_drain, .arg = &drain,
+		.cache = cache, .fn = toy_array_drain, .arg = &release,
 	};
 
-	INIT_LIST_HEAD(&drain.release);
 	toy_array_visit_cpu(cpu, &visit);
-	toy_slabs_release(cache, &drain.release);
+	toy_slabs_release(cache, &release);
 }
 
 /**
