@@ -166,6 +166,80 @@ static void buddy_test_order_block_head(struct kunit *test)
 	expect_fresh(test, zone);
 }
 
+/* The lookups of a zone whose blocks do not form one range. */
+static long page_index_by_block(struct toy_zone *zone, const void *addr)
+{
+	void *base = zone->base;
+	long idx;
+
+	zone->base = NULL;
+	idx = toy_zone_page_index(zone, addr);
+	zone->base = base;
+	return idx;
+}
+
+static void *page_address_by_block(struct toy_zone *zone, struct toy_page *page)
+{
+	void *base = zone->base, *addr;
+
+	zone->base = NULL;
+	addr = toy_zone_page_address(zone, page);
+	zone->base = base;
+	return addr;
+}
+
+/*
+ * The zone keeps its blocks in physical order and, when they form one
+ * range, finds page indices by subtraction: both lookups give every address
+ * of the zone its block * 1024 + page, and -1 to any address outside it,
+ * the bytes just before and after included.
+ */
+static void buddy_test_page_index(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	unsigned long pfn[TEST_BLOCKS], expect, offsets[] = {
+		0, 1, PAGE_SIZE - 1, PAGE_SIZE, 511 * PAGE_SIZE + 100,
+		TOY_BLOCK_PAGES * PAGE_SIZE - 1,
+	};
+	const void *outside[] = { NULL, test, kunit_kzalloc(test, 8, GFP_KERNEL),
+		page_address(zone->blocks[0]) - 1,
+		page_address(zone->blocks[TEST_BLOCKS - 1]) +
+			TOY_BLOCK_PAGES * PAGE_SIZE };
+	unsigned int b, i;
+	void *addr, *page;
+
+	for (b = 0; b < TEST_BLOCKS; b++)
+		pfn[b] = page_to_pfn(zone->blocks[b]);
+	for (b = 1; b < TEST_BLOCKS; b++)
+		KUNIT_EXPECT_LT(test, pfn[b - 1], pfn[b]);
+	KUNIT_EXPECT_EQ(test, !!zone->base,
+			pfn[TEST_BLOCKS - 1] == pfn[0] + (TEST_BLOCKS - 1) * TOY_BLOCK_PAGES);
+	if (!zone->base)
+		kunit_info(test, "blocks not contiguous: per-block lookup only");
+
+	for (b = 0; b < TEST_BLOCKS; b++) {
+		for (i = 0; i < ARRAY_SIZE(offsets); i++) {
+			addr = page_address(zone->blocks[b]) + offsets[i];
+			expect = b * TOY_BLOCK_PAGES + offsets[i] / PAGE_SIZE;
+			KUNIT_EXPECT_EQ(test, toy_zone_page_index(zone, addr), (long)expect);
+			KUNIT_EXPECT_EQ(test, page_index_by_block(zone, addr), (long)expect);
+			page = (void *)PAGE_ALIGN_DOWN((unsigned long)addr);
+			KUNIT_EXPECT_PTR_EQ(test,
+					    toy_zone_page_address(zone, &zone->pages[expect]),
+					    page);
+			KUNIT_EXPECT_PTR_EQ(test,
+					    page_address_by_block(zone, &zone->pages[expect]),
+					    page);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(outside); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, toy_zone_page_index(zone, outside[i]), -1L,
+				    "address %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, page_index_by_block(zone, outside[i]), -1L,
+				    "address %u", i);
+	}
+}
+
 /* The orders in which every page of the zone is freed after taking all. */
 enum free_pattern { FREE_FORWARD, FREE_BACKWARD, FREE_EVEN_ODD, FREE_RANDOM };
 
@@ -455,6 +529,7 @@ static struct kunit_case buddy_test_cases[] = {
 	KUNIT_CASE(buddy_test_split_leaves_one_per_order),
 	KUNIT_CASE(buddy_test_block_head),
 	KUNIT_CASE(buddy_test_order_block_head),
+	KUNIT_CASE(buddy_test_page_index),
 	KUNIT_CASE_PARAM(buddy_test_merge_any_order, free_pattern_gen_params),
 	KUNIT_CASE(buddy_test_exhaustion),
 	KUNIT_CASE_PARAM(buddy_test_bad_free, bad_free_gen_params),

@@ -151,10 +151,10 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size,
 	objs[0] = toy_cache_alloc(cache);
 	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
 	head = toy_zone_block_head(ctx(test)->zone, objs[0]);
-	KUNIT_ASSERT_LT(test, head->slab.inuse, cache->num);
+	KUNIT_ASSERT_LT(test, head->inuse, cache->num);
 	in_slab = in_slab_map(test, cache, head);
 	idx = (objs[0] - toy_zone_page_address(ctx(test)->zone, head) -
-	       head->slab.s_mem) / cache->size;
+	       head->s_mem) / cache->size;
 	byte = (u8 *)&in_slab[BIT_WORD(idx)] + (idx % BITS_PER_LONG) / 8;
 	stray_write(byte, *byte | BIT(idx % 8));
 

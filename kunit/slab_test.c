@@ -267,10 +267,10 @@ static void slab_test_colouring(struct kunit *test)
 	}
 	/* Successive slabs cycle through the colour offsets. */
 	list_for_each_entry(head, &cache->slabs_full, lru) {
-		KUNIT_EXPECT_EQ(test, head->slab.s_mem % cache->colour_off, 0U);
-		KUNIT_EXPECT_LT(test, head->slab.s_mem, cache->colours * cache->colour_off);
-		KUNIT_EXPECT_LT(test, head->slab.s_mem, cache->size);
-		colours_seen |= BIT(head->slab.s_mem / cache->colour_off);
+		KUNIT_EXPECT_EQ(test, head->s_mem % cache->colour_off, 0U);
+		KUNIT_EXPECT_LT(test, head->s_mem, cache->colours * cache->colour_off);
+		KUNIT_EXPECT_LT(test, head->s_mem, cache->size);
+		colours_seen |= BIT(head->s_mem / cache->colour_off);
 		nr_slabs++;
 	}
 	KUNIT_EXPECT_EQ(test, nr_slabs, 4U);

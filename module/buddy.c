@@ -11,7 +11,10 @@
  * one of them, and two of them are never merged.  Pages are numbered by a
  * zone-wide page index, block index * 1024 + page within the block, so a
  * block of order k always starts at an index that is a multiple of 2^k and
- * its buddy is found by flipping bit k of that index.
+ * its buddy is found by flipping bit k of that index.  The blocks are kept
+ * in physical order; when they form one range, as blocks taken one after
+ * the other usually do, an address's page index is its offset from the
+ * zone's first page, and every lookup from an address is a subtraction.
  *
  * There is one free list per order.  Allocating 2^order pages takes the first
  * block of the smallest order >= order that has one (best fit, searching
@@ -117,6 +120,7 @@
 #include <linux/poison.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "buddy.h"
@@ -124,6 +128,9 @@
 #include "fault.h"
 #include "report.h"
 #include "trace.h"
+
+/* The metadata cost per page that the design comment and README state. */
+static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct toy_page) == 48);
 
 /* Per-CPU lists hold blocks up to the kernel's PAGE_ALLOC_COSTLY_ORDER. */
 #define TOY_PCP_MAX_ORDER	3
@@ -949,22 +956,65 @@ void toy_zone_destroy(struct toy_zone *zone)
 }
 EXPORT_SYMBOL_GPL(toy_zone_destroy);
 
-static int toy_zone_add_block(struct toy_zone *zone, unsigned long block)
+static int toy_block_pfn_cmp(const void *a, const void *b)
 {
+	unsigned long pfn_a = page_to_pfn(*(struct page * const *)a);
+	unsigned long pfn_b = page_to_pfn(*(struct page * const *)b);
+
+	return pfn_a < pfn_b ? -1 : pfn_a > pfn_b;
+}
+
+/*
+ * Take the zone's order-10 blocks from the kernel, all or none, in physical
+ * order: blocks taken one after the other usually follow each other in
+ * memory, and then the zone is one range (see toy_zone_page_index()).
+ */
+static int toy_zone_take_blocks(struct toy_zone *zone)
+{
+	unsigned int block;
 	struct page *page;
 
-	page = toy_should_fail(PAGE_SIZE << TOY_MAX_ORDER) ? NULL :
-		alloc_pages(GFP_KERNEL | __GFP_NOWARN, TOY_MAX_ORDER);
-	if (!page)
-		return -ENOMEM;
+	for (block = 0; block < zone->nr_blocks; block++) {
+		page = toy_should_fail(PAGE_SIZE << TOY_MAX_ORDER) ? NULL :
+			alloc_pages(GFP_KERNEL | __GFP_NOWARN, TOY_MAX_ORDER);
+		if (!page)
+			goto fail;
+		zone->blocks[block] = page;
+	}
+	sort(zone->blocks, zone->nr_blocks, sizeof(*zone->blocks),
+	     toy_block_pfn_cmp, NULL);
+	return 0;
+
+fail:
+	while (block--) {
+		__free_pages(zone->blocks[block], TOY_MAX_ORDER);
+		zone->blocks[block] = NULL;
+	}
+	return -ENOMEM;
+}
+
+static bool toy_zone_contiguous(struct toy_zone *zone)
+{
+	unsigned long first = page_to_pfn(zone->blocks[0]);
+	unsigned int block;
+
+	for (block = 1; block < zone->nr_blocks; block++)
+		if (page_to_pfn(zone->blocks[block]) !=
+		    first + ((unsigned long)block << TOY_MAX_ORDER))
+			return false;
+	return true;
+}
+
+static void toy_zone_add_block(struct toy_zone *zone, unsigned long block)
+{
+	struct page *page = zone->blocks[block];
+
 	/* The page allocator left private 0; it must be 0 again at free. */
 	set_page_private(page, block + 1);
-	zone->blocks[block] = page;
 	if (zone->flags & TOY_ZONE_POISON)
 		memset(page_address(page), PAGE_POISON, PAGE_SIZE << TOY_MAX_ORDER);
 	toy_kasan_free_block(page_address(page), TOY_MAX_ORDER);
 	toy_free_list_add(zone, block << TOY_MAX_ORDER, TOY_MAX_ORDER);
-	return 0;
 }
 
 static void toy_zone_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
@@ -1045,11 +1095,13 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
 		if (ret)
 			goto fail;
 	}
-	for (block = 0; block < nr_blocks; block++) {
-		ret = toy_zone_add_block(zone, block);
-		if (ret)
-			goto fail;
-	}
+	ret = toy_zone_take_blocks(zone);
+	if (ret)
+		goto fail;
+	if (toy_zone_contiguous(zone))
+		zone->base = page_address(zone->blocks[0]);
+	for (block = 0; block < nr_blocks; block++)
+		toy_zone_add_block(zone, block);
 	return zone;
 
 fail:

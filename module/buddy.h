@@ -43,9 +43,12 @@ struct toy_zone_pcp;
  *	allocated block, the owner's link
  *	(the slab layer keeps its full, partial and free slab lists here)
  * @slab: owner state of a block allocated by the slab layer, valid in the
- *	head page only: the cache, the free-object and in-slab bitmaps of a
- *	slab of at most BITS_PER_LONG objects (slab.c), the offset of the
- *	first object (colour) and the number of objects handed out
+ *	head page only: the cache, and the free-object and in-slab bitmaps of
+ *	a slab of at most BITS_PER_LONG objects (slab.c)
+ * @s_mem: in a slab's head page, the offset of the first object (colour)
+ * @inuse: in a slab's head page, the number of objects handed out (these
+ *	two sit outside @slab, beside @tag, so that the struct packs into
+ *	48 bytes)
  * @meta: the buddy tag of the page, see buddy.c
  * @freed: in a head page, set when the block's user gives it back and
  *	cleared when it is handed out again (buddy.c)
@@ -61,9 +64,9 @@ struct toy_page {
 	struct {
 		struct toy_cache *cache;
 		unsigned long maps[2];
-		u16 s_mem;
-		u16 inuse;
 	} slab;
+	u16 s_mem;
+	u16 inuse;
 	union {
 		struct {
 			u8 meta;
@@ -111,6 +114,9 @@ struct toy_order_stats {
  *	first struct page of each holds its index + 1 in page->private (the
  *	page allocator gives the owner that field), the O(1) way from an
  *	address back to its page index
+ * @base: the direct-mapped address of page index 0 when the blocks lie
+ *	next to each other in physical memory, in block order (so that an
+ *	address's offset from @base is its page index), else NULL
  * @nr_blocks: number of order-10 blocks
  * @pcp: the per-CPU lists of freed blocks, NULL without TOY_ZONE_PCP
  * @cpu_dead: gives back the lists of a CPU that goes offline
@@ -123,6 +129,7 @@ struct toy_zone {
 	struct toy_order_stats stats[TOY_NR_ORDERS];
 	struct toy_page *pages;
 	struct page **blocks;
+	void *base;
 	unsigned int nr_blocks;
 	struct toy_zone_pcp __percpu *pcp;
 	struct toy_cpu_dead cpu_dead;
@@ -171,18 +178,26 @@ static inline unsigned int toy_page_order(const struct toy_page *page)
  * @zone: the zone
  * @addr: any address
  *
- * Page indices run from 0 to toy_zone_nr_pages() - 1, block by block.  The
- * first struct page of each order-10 block holds the block's number + 1 in
- * its private field (see toy_zone_create()).
+ * Page indices run from 0 to toy_zone_nr_pages() - 1, block by block.  A
+ * zone whose blocks are one physically contiguous range, the usual case,
+ * answers with a subtraction and a bounds check, as compaction trusts a
+ * zone it has found contiguous (zone->contiguous); otherwise the first struct page of each
+ * order-10 block holds the block's number + 1 in its private field (see
+ * toy_zone_create()).
  *
  * Return: the index of the page holding @addr, or -1 when @addr is not in
  * one of @zone's pages.
  */
 static inline long toy_zone_page_index(struct toy_zone *zone, const void *addr)
 {
-	unsigned long pfn, head_pfn, block;
+	unsigned long pfn, head_pfn, block, idx;
 	struct page *head;
 
+	if (likely(zone->base)) {
+		idx = ((unsigned long)addr - (unsigned long)zone->base) >> PAGE_SHIFT;
+		return idx < ((unsigned long)zone->nr_blocks << TOY_MAX_ORDER) ?
+			idx : -1;
+	}
 	if (!virt_addr_valid(addr))
 		return -1;
 	pfn = PHYS_PFN(__pa(addr));
@@ -260,9 +275,11 @@ static inline void *toy_zone_page_address(struct toy_zone *zone,
 					  struct toy_page *page)
 {
 	unsigned long idx = page - zone->pages;
-	struct page *block = zone->blocks[idx >> TOY_MAX_ORDER];
 
-	return page_address(block) + ((idx & (TOY_BLOCK_PAGES - 1)) << PAGE_SHIFT);
+	if (likely(zone->base))
+		return zone->base + (idx << PAGE_SHIFT);
+	return page_address(zone->blocks[idx >> TOY_MAX_ORDER]) +
+		((idx & (TOY_BLOCK_PAGES - 1)) << PAGE_SHIFT);
 }
 
 unsigned long toy_zone_nr_pages(const struct toy_zone *zone);

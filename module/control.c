@@ -335,9 +335,12 @@ static int toy_ctl_bench(const struct toy_ctl_cmd *cmd, struct toy_ctl_reply *re
 	if (ret == -EINVAL)
 		pr_err_ratelimited("control: bench takes 1024..%lu operations and 1..15 repetitions\n",
 				   TOY_BENCH_MAX_OPS);
-	else if (!ret)
-		toy_reply(reply, "bench done: results in dmesg\n");
-	return ret;
+	if (ret)
+		return ret;
+	pr_info("bench metadata: %zu bytes per page (struct toy_page), kernel %zu (struct page)\n",
+		sizeof(struct toy_page), sizeof(struct page));
+	toy_reply(reply, "bench done: results in dmesg\n");
+	return 0;
 }
 
 static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,

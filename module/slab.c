@@ -157,7 +157,7 @@ static unsigned long *toy_slab_in_slab(struct toy_cache *cache,
 static void *toy_slab_object(struct toy_cache *cache, struct toy_page *head,
 			     unsigned int idx)
 {
-	return toy_slab_base(cache, head) + head->slab.s_mem + idx * cache->size;
+	return toy_slab_base(cache, head) + head->s_mem + idx * cache->size;
 }
 
 /*
@@ -352,7 +352,7 @@ static unsigned int toy_slab_next_free(struct toy_cache *cache,
 				       struct toy_page *head)
 {
 	unsigned long *in_slab = toy_slab_in_slab(cache, head);
-	unsigned int nr_free = cache->num - head->slab.inuse;
+	unsigned int nr_free = cache->num - head->inuse;
 	unsigned int i, n, weight;
 	unsigned long word;
 
@@ -393,8 +393,8 @@ static int toy_cache_grow(struct toy_cache *cache)
 		cache->colour_next = 0;
 	spin_unlock_irqrestore(&cache->lock, flags);
 
-	head->slab.s_mem = colour * cache->colour_off;
-	head->slab.inuse = 0;
+	head->s_mem = colour * cache->colour_off;
+	head->inuse = 0;
 	toy_slab_init_maps(cache, head);
 	for (i = 0; i < cache->num; i++) {
 		if (cache->flags & TOY_SLAB_DEBUG_FLAGS)
@@ -429,13 +429,13 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 				       cache->name, page, bad);
 		else
 			toy_report_bug("%s: bitmaps corrupted: page %ld: none in slab, %u counted",
-				       cache->name, page, cache->num - head->slab.inuse);
+				       cache->name, page, cache->num - head->inuse);
 		pr_err("FIX %s: slab isolated, %u free objects written off\n",
-		       cache->name, cache->num - head->slab.inuse);
+		       cache->name, cache->num - head->inuse);
 	}
-	cache->free_objects -= cache->num - head->slab.inuse;
+	cache->free_objects -= cache->num - head->inuse;
 	head->slab_broken = true;
-	if (head->slab.inuse) {
+	if (head->inuse) {
 		list_move(&head->lru, &cache->slabs_broken);
 		return;
 	}
@@ -470,11 +470,11 @@ static bool toy_slab_take(struct toy_cache *cache, struct toy_array_entry *out)
 		toy_slab_quarantine(cache, head, idx);
 	}
 
-	head->slab.inuse++;
+	head->inuse++;
 	cache->free_objects--;
-	if (head->slab.inuse == cache->num)
+	if (head->inuse == cache->num)
 		list_move(&head->lru, &cache->slabs_full);
-	else if (head->slab.inuse == 1)
+	else if (head->inuse == 1)
 		list_move(&head->lru, &cache->slabs_partial);
 	out->obj = toy_slab_object(cache, head, idx);
 	out->slab = head;
@@ -494,7 +494,7 @@ static void toy_slab_put(struct toy_cache *cache,
 	unsigned int idx;
 
 	if (head->slab_broken) {
-		if (!--head->slab.inuse) {
+		if (!--head->inuse) {
 			WRITE_ONCE(head->slab.cache, NULL);
 			list_move(&head->lru, release);
 			cache->reaped++;
@@ -502,11 +502,11 @@ static void toy_slab_put(struct toy_cache *cache,
 		}
 		return;
 	}
-	head->slab.inuse--;
+	head->inuse--;
 	idx = toy_obj_index(cache, c->obj);
 	__set_bit(idx, toy_slab_in_slab(cache, head));
 	cache->free_objects++;
-	if (head->slab.inuse == 0) {
+	if (head->inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
 			WRITE_ONCE(head->slab.cache, NULL);
 			list_move(&head->lru, release);
@@ -516,7 +516,7 @@ static void toy_slab_put(struct toy_cache *cache,
 		} else {
 			list_move(&head->lru, &cache->slabs_free);
 		}
-	} else if (head->slab.inuse == cache->num - 1) {
+	} else if (head->inuse == cache->num - 1) {
 		list_move(&head->lru, &cache->slabs_partial);
 	}
 }
@@ -713,7 +713,7 @@ toy_bad_object_reason(struct toy_cache *cache, struct toy_page *head,
 	idx = toy_obj_index(cache, obj);
 	if (unlikely(idx >= cache->num ||
 		     obj - toy_obj_slab_base(cache, obj) !=
-		     head->slab.s_mem + idx * cache->size))
+		     head->s_mem + idx * cache->size))
 		return "not the start of an object";
 	if (unlikely(!toy_mark_free(toy_obj_bitmap(cache, head, obj), idx)))
 		return "double free";
@@ -1366,8 +1366,8 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 	void *end = start + cache->num * cache->size;
 	unsigned int i, idx, lo = 0, hi = cached->nr, in_slab = 0;
 
-	if (head->slab.cache != cache || head->slab.inuse > cache->num)
-		return toy_cache_bad(cache, "slab header", head->slab.inuse);
+	if (head->slab.cache != cache || head->inuse > cache->num)
+		return toy_cache_bad(cache, "slab header", head->inuse);
 	bitmap_zero(seen, cache->num);
 	if (!head->slab_broken) {
 		if (toy_bits_past_num(cache, toy_slab_bitmap(cache, head)) ||
@@ -1375,9 +1375,9 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 			return toy_cache_bad(cache, "bitmap bits past the last object",
 					     cache->num);
 		bitmap_copy(seen, toy_slab_in_slab(cache, head), cache->num);
-		if (bitmap_weight(seen, cache->num) != cache->num - head->slab.inuse)
+		if (bitmap_weight(seen, cache->num) != cache->num - head->inuse)
 			return toy_cache_bad(cache, "in-slab bitmap differs from the free count",
-					     head->slab.inuse);
+					     head->inuse);
 	}
 	while (lo < hi) {	/* first cached object at or after start */
 		i = lo + (hi - lo) / 2;
@@ -1411,16 +1411,16 @@ static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
 	long in_slab;
 
 	list_for_each_entry(head, list, lru) {
-		if (head->slab.inuse < min_inuse || head->slab.inuse > max_inuse ||
+		if (head->inuse < min_inuse || head->inuse > max_inuse ||
 		    head->slab_broken != broken)
 			return toy_cache_bad(cache, "slab on the wrong list",
-					     head->slab.inuse);
+					     head->inuse);
 		in_slab = toy_validate_slab(cache, head, cached, seen);
 		if (in_slab < 0)
 			return in_slab;
 		totals[0]++;
 		if (!broken)
-			totals[1] += cache->num - head->slab.inuse;
+			totals[1] += cache->num - head->inuse;
 		totals[2] += in_slab;
 	}
 	return 0;

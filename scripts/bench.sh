@@ -74,5 +74,7 @@ echo "bench: wrote $csv"
 		END { for (i = 1; i <= m; i++) { n = order[i]
 			printf "%-8s %10d/%d/%-9d %10d/%d/%d\n", n, tobj[n], tpg[n], tw[n], kobj[n], kpg[n], kw[n] } }'
 	echo
-	echo "Metadata per managed page: toyalloc 48 bytes (struct toy_page) + 8 per 1024 pages; kernel 64 (struct page)"
+	echo "Metadata per managed page (same VM):" \
+		"$(tr -d '\r' <"$out/bench-vm.log" | grep -o 'bench metadata: .*' | cut -d' ' -f3-)," \
+		"plus a pointer per 1024 pages"
 } | tee "$out/bench-memory.txt"

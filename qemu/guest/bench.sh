@@ -9,7 +9,7 @@ insmod /toyalloc.ko
 dmesg -c >/dev/null
 toyctl bench "${benchops:-20000}" "${benchreps:-5}"
 echo "=== BEGIN bench"
-dmesg | grep -o 'toyalloc: bench: .*'
+dmesg | grep -o 'toyalloc: bench.*'
 echo "=== END bench"
 echo "=== BEGIN slabinfo-kernel"
 grep -E '^kmalloc-[0-9]+k? ' /proc/slabinfo
