@@ -720,6 +720,62 @@ static void slab_test_atomic_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 }
 
+/*
+ * An allocation or free that finds its CPU's array busy, as one made in an
+ * interrupt of that CPU's work on it does, goes straight to the slabs: it
+ * gets an object none of the array holds, leaves the array alone, is
+ * checked as any other (a second free is refused) and is counted a miss.
+ */
+static void slab_test_busy_array(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-busy", 64, 0, NULL);
+	struct toy_cache_stats before, after;
+	unsigned int avail_before, avail_after, i;
+	int freed, freed_again;
+	struct toy_array_cache *ac;
+	bool in_array = false;
+	void *warm, *obj;
+
+	kunit_pin_to_this_cpu(test);
+	warm = toy_cache_alloc(cache);
+	KUNIT_ASSERT_NOT_NULL(test, warm);
+	KUNIT_ASSERT_EQ(test, toy_cache_free(cache, warm), 0);
+	toy_cache_get_stats(cache, &before);
+
+	/* Stay on this CPU with its array marked busy, as an interrupted CPU. */
+	preempt_disable();
+	ac = this_cpu_ptr(cache->cpu_cache);
+	KUNIT_ASSERT_FALSE(test, ac->busy);
+	WRITE_ONCE(ac->busy, true);
+	avail_before = ac->avail;
+	obj = toy_cache_alloc(cache);
+	for (i = 0; i < ac->avail; i++)
+		in_array |= ac->entry[i].obj == obj;
+	freed = obj ? toy_cache_free(cache, obj) : -ENOMEM;
+	freed_again = obj ? toy_cache_free(cache, obj) : -ENOMEM;
+	avail_after = ac->avail;
+	WRITE_ONCE(ac->busy, false);
+	preempt_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_FALSE(test, in_array);
+	KUNIT_EXPECT_GT(test, avail_before, 0U);
+	KUNIT_EXPECT_EQ(test, avail_after, avail_before);
+	KUNIT_EXPECT_EQ(test, freed, 0);
+	KUNIT_EXPECT_EQ(test, freed_again, -EINVAL);
+	toy_cache_get_stats(cache, &after);
+	KUNIT_EXPECT_EQ(test, after.allocmiss, before.allocmiss + 1);
+	KUNIT_EXPECT_EQ(test, after.freemiss, before.freemiss + 1);
+	KUNIT_EXPECT_EQ(test, after.allochit, before.allochit);
+	KUNIT_EXPECT_EQ(test, after.freehit, before.freehit);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+
+	/* With the array free again, the warm object is the next one out. */
+	obj = toy_cache_alloc(cache);
+	KUNIT_EXPECT_PTR_EQ(test, obj, warm);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
+}
+
 static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_create_alloc_free_destroy),
 	KUNIT_CASE(slab_test_ctor_once_per_object),
@@ -738,6 +794,7 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_tune_line),
 	KUNIT_CASE(slab_test_init_on_alloc_free),
 	KUNIT_CASE(slab_test_atomic_context),
+	KUNIT_CASE(slab_test_busy_array),
 	{}
 };
 

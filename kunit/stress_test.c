@@ -20,6 +20,7 @@
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
@@ -324,9 +325,130 @@ static void stress_test_cpu_dead(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, toy_cache_validate(run->cache[i]), 0);
 }
 
+#define IRQ_TEST_OPS		200000
+#define IRQ_TEST_FIRES		100
+#define IRQ_TEST_MAX_NS		(2 * NSEC_PER_SEC)
+#define IRQ_BATCH		8
+#define IRQ_PERIOD_NS		(20 * NSEC_PER_USEC)
+
+/* A hard-interrupt timer that allocates and frees objects of one cache. */
+struct irq_user {
+	struct hrtimer timer;
+	struct toy_cache *cache;
+	unsigned long fires, failures, bad_frees, bad_stamps;
+	bool stop;
+};
+
+/* Fill @obj with a stamp the other side never writes, then check it. */
+static void stamp_object(u32 *obj, unsigned int words, u32 stamp)
+{
+	unsigned int i;
+
+	for (i = 0; i < words; i++)
+		obj[i] = stamp;
+}
+
+static bool object_has_stamp(const u32 *obj, unsigned int words, u32 stamp)
+{
+	unsigned int i;
+
+	for (i = 0; i < words; i++)
+		if (obj[i] != stamp)
+			return false;
+	return true;
+}
+
+static enum hrtimer_restart irq_user_fire(struct hrtimer *timer)
+{
+	struct irq_user *irq = container_of(timer, struct irq_user, timer);
+	unsigned int words = irq->cache->object_size / sizeof(u32), i;
+	u32 *obj[IRQ_BATCH];
+
+	for (i = 0; i < IRQ_BATCH; i++) {
+		obj[i] = toy_cache_alloc(irq->cache);
+		if (obj[i])
+			stamp_object(obj[i], words, 0x1bad1bad);
+		else
+			irq->failures++;
+	}
+	for (i = 0; i < IRQ_BATCH; i++) {
+		if (!obj[i])
+			continue;
+		if (!object_has_stamp(obj[i], words, 0x1bad1bad))
+			irq->bad_stamps++;
+		if (toy_cache_free(irq->cache, obj[i]))
+			irq->bad_frees++;
+	}
+	irq->fires++;
+	if (READ_ONCE(irq->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(IRQ_PERIOD_NS));
+	return HRTIMER_RESTART;
+}
+
+static bool irq_test_running(unsigned long ops, const struct irq_user *irq, u64 end)
+{
+	return ops < IRQ_TEST_OPS ||
+	       (READ_ONCE(irq->fires) < IRQ_TEST_FIRES && ktime_get_ns() < end);
+}
+
+/*
+ * A task and a hard interrupt use one cache at once, for IRQ_TEST_OPS
+ * operations of the task and IRQ_TEST_FIRES interrupts at least (where
+ * timers are coarse, as under UML, up to IRQ_TEST_MAX_NS): the interrupt
+ * often lands while the task's CPU has its array busy and must go around
+ * it.  Neither ever gets an object the other holds (stamps), every free is
+ * accepted, and the cache validates afterwards.
+ */
+static void stress_test_hardirq(struct kunit *test)
+{
+	struct stress_run *run = test->priv;
+	struct toy_cache *cache = run->cache[0];
+	unsigned int words = cache->object_size / sizeof(u32);
+	unsigned long i, failures = 0, bad_stamps = 0, bad_frees = 0;
+	unsigned long direct_allocs = cache->direct_allocs;
+	struct toy_cache_stats before, after;
+	struct irq_user irq = { .cache = cache };
+	u64 end = ktime_get_ns() + IRQ_TEST_MAX_NS;
+	u32 *obj;
+
+	toy_cache_get_stats(cache, &before);
+	hrtimer_init(&irq.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	irq.timer.function = irq_user_fire;
+	hrtimer_start(&irq.timer, ns_to_ktime(IRQ_PERIOD_NS), HRTIMER_MODE_REL_HARD);
+	for (i = 0; irq_test_running(i, &irq, end); i++) {
+		obj = toy_cache_alloc(cache);
+		if (!obj) {
+			failures++;
+			continue;
+		}
+		stamp_object(obj, words, 0x7a5c7a5c);
+		if (!object_has_stamp(obj, words, 0x7a5c7a5c))
+			bad_stamps++;
+		if (toy_cache_free(cache, obj))
+			bad_frees++;
+		if (!(i % 4096))
+			cond_resched();
+	}
+	WRITE_ONCE(irq.stop, true);
+	hrtimer_cancel(&irq.timer);
+	toy_cache_get_stats(cache, &after);
+
+	kunit_info(test, "%lu operations, %lu interrupts, %lu allocations went around a busy array\n",
+		   i, irq.fires, cache->direct_allocs - direct_allocs);
+	KUNIT_EXPECT_GT(test, irq.fires, 0UL);
+	KUNIT_EXPECT_EQ(test, failures + irq.failures, 0UL);
+	KUNIT_EXPECT_EQ(test, bad_stamps + irq.bad_stamps, 0UL);
+	KUNIT_EXPECT_EQ(test, bad_frees + irq.bad_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, after.allocs - before.allocs, i + irq.fires * IRQ_BATCH);
+	KUNIT_EXPECT_EQ(test, after.frees - before.frees, after.allocs - before.allocs);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
 static struct kunit_case stress_test_cases[] = {
 	KUNIT_CASE(stress_test_all_cpus),
 	KUNIT_CASE(stress_test_cpu_dead),
+	KUNIT_CASE(stress_test_hardirq),
 	{}
 };
 

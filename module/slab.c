@@ -67,7 +67,9 @@
  *	@batchcount oldest objects to the shared array, or back to their
  *	slabs.  The shared array (@shared * @batchcount objects) lets objects
  *	freed on one CPU be reused on another without going through the
- *	slabs.  Objects in any array count as free in the bitmap.
+ *	slabs.  Objects in any array count as free in the bitmap.  An
+ *	allocation or free made in an interrupt of its CPU's own work on the
+ *	array cannot use it and goes straight to the slabs (see Locking).
  *
  *   7. Constructors run once per object, when its slab is created, before
  *	any object of the slab can be handed out; never on allocation.
@@ -79,16 +81,21 @@
  *
  * Locking
  * -------
- * The lock order is: toy_array_cache.lock of a CPU, then toy_cache.lock,
- * then the zone's locks (the local lock of its per-CPU lists, then its
- * spinlock).  The array lock is a local lock, as SLAB's arrays were
- * protected: only its own CPU ever touches an array, with interrupts off,
- * so the fast path takes no lock that another CPU could hold and makes no
- * atomic operation for it.  Draining, retuning and validating, which must
- * see every array, run on each CPU in turn (toy_on_each_cpu(), cpus.c),
- * and so may sleep.  On PREEMPT_RT local locks and spinlocks sleep:
- * allocation and free then work from any context but hardirq, as the
- * kernel's own allocators there.
+ * The lock order is: a CPU's array (held busy), then toy_cache.lock, then
+ * the zone's locks (the local lock of its per-CPU lists, then its
+ * spinlock).  Only its own CPU ever touches an array, so what can reach an
+ * array while its CPU works on it is an interrupt of that CPU, and nothing
+ * else.  SLAB turned interrupts off around its arrays; here the CPU marks
+ * its array busy with preemption off (toy_array_trylock()), and an
+ * allocation or free that finds it busy, which can only be an interrupt's,
+ * goes around the array, to the slabs under toy_cache.lock.  So the fast
+ * path takes no lock another CPU could hold, makes no atomic operation for
+ * the array and leaves interrupts on: turning them off and on again cost
+ * more than the rest of the fast path (README, Benchmark).  This is the
+ * local_trylock_t of later kernels, where SLUB's per-CPU arrays (sheaves)
+ * use it the same way.  Draining, retuning and validating, which must see
+ * every array, run on each CPU in turn (toy_on_each_cpu(), cpus.c), and so
+ * may sleep.  Spinlocks taken with preemption off rule out PREEMPT_RT.
  *
  * A slab leaving the cache loses its cache pointer under toy_cache.lock,
  * so a later bad free of one of its objects is refused; one that races
@@ -108,7 +115,8 @@
 #include <linux/cache.h>
 #include <linux/export.h>
 #include <linux/kmemleak.h>
-#include <linux/local_lock.h>
+#include <linux/lockdep.h>
+#include <linux/preempt.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -125,6 +133,10 @@
 #include "slab.h"
 #include "slab_debug.h"
 #include "trace.h"
+
+#ifdef CONFIG_PREEMPT_RT
+#error "toyalloc takes spinlocks with preemption off around its per-CPU arrays"
+#endif
 
 /* Slabs up to 32 KiB, as SLUB's slub_max_order, when that wastes little... */
 #define TOY_SLAB_SMALL_ORDER	3
@@ -536,14 +548,83 @@ static unsigned long toy_slabs_release(struct toy_cache *cache,
 	return released;
 }
 
-/* Refill an empty CPU array; its lock held.  Returns objects moved. */
+static void toy_array_init(struct toy_array_cache *ac)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	static struct lock_class_key key;
+
+	lockdep_init_map(&ac->dep_map, "toy_array_cache", &key, 0);
+#endif
+}
+
+static __always_inline void toy_array_acquire(struct toy_array_cache *ac)
+{
+	WRITE_ONCE(ac->busy, true);
+	barrier();
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lock_map_acquire_try(&ac->dep_map);
+#endif
+}
+
+/*
+ * Only what interrupts a CPU can reach its array while the CPU works on
+ * it.  So, rather than turn interrupts off, the CPU marks the array busy
+ * with preemption off, and an allocation or free that finds it busy (an
+ * interrupt's) goes around it, straight to the slabs under the cache lock:
+ * the lock is only ever tried, as later kernels' local_trylock_t.  The
+ * interrupt runs on the same CPU, so compiler barriers order the flag.
+ * Return: this CPU's array, or NULL when it is busy.
+ */
+static __always_inline struct toy_array_cache *
+toy_array_trylock(struct toy_cache *cache)
+{
+	struct toy_array_cache *ac;
+
+	preempt_disable();
+	ac = this_cpu_ptr(cache->cpu_cache);
+	if (unlikely(READ_ONCE(ac->busy))) {
+		preempt_enable();
+		return NULL;
+	}
+	toy_array_acquire(ac);
+	return ac;
+}
+
+/*
+ * @cpu's array, from a task on @cpu itself (cpus.c) or anywhere once @cpu
+ * is dead.  Never busy then: whoever marks it busy on @cpu cannot be
+ * preempted, and what interrupts @cpu returns before the task runs again.
+ */
+static struct toy_array_cache *toy_array_lock_cpu(struct toy_cache *cache,
+						  int cpu)
+{
+	struct toy_array_cache *ac;
+
+	preempt_disable();
+	ac = per_cpu_ptr(cache->cpu_cache, cpu);
+	toy_array_acquire(ac);
+	return ac;
+}
+
+static __always_inline void toy_array_unlock(struct toy_array_cache *ac)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lock_map_release(&ac->dep_map);
+#endif
+	barrier();
+	WRITE_ONCE(ac->busy, false);
+	preempt_enable();
+}
+
+/* Refill an empty CPU array, held busy.  Returns objects moved. */
 static unsigned int toy_cache_refill(struct toy_cache *cache,
 				     struct toy_array_cache *ac)
 {
 	struct toy_shared_array *shared;
 	unsigned int want, n = 0;
+	unsigned long flags;
 
-	spin_lock(&cache->lock);
+	spin_lock_irqsave(&cache->lock, flags);
 	want = min(cache->batchcount, TOY_AC_MAX_LIMIT - ac->avail);
 	shared = cache->shared_array;
 	while (shared && shared->avail && n < want) {
@@ -554,27 +635,28 @@ static unsigned int toy_cache_refill(struct toy_cache *cache,
 		ac->avail++;
 		n++;
 	}
-	spin_unlock(&cache->lock);
+	spin_unlock_irqrestore(&cache->lock, flags);
 	return n;
 }
 
 /*
- * Move the @count oldest objects of a CPU array to the shared array, or
- * back to their slabs; the array's lock held.
+ * Move the @count oldest objects of a CPU array, held busy, to the shared
+ * array, or back to their slabs.
  */
 static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
 			    unsigned int count, struct list_head *release)
 {
 	struct toy_shared_array *shared;
+	unsigned long flags;
 	unsigned int i = 0;
 
-	spin_lock(&cache->lock);
+	spin_lock_irqsave(&cache->lock, flags);
 	shared = cache->shared_array;
 	while (shared && shared->avail < shared->limit && i < count)
 		shared->entry[shared->avail++] = ac->entry[i++];
 	while (i < count)
 		toy_slab_put(cache, &ac->entry[i++], release);
-	spin_unlock(&cache->lock);
+	spin_unlock_irqrestore(&cache->lock, flags);
 	ac->avail -= count;
 	memmove(ac->entry, ac->entry + count, ac->avail * sizeof(*ac->entry));
 }
@@ -595,29 +677,50 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
 }
 
 /*
- * The allocation slow path: this CPU's array was empty.  Refill it from the
- * shared array and the slabs, growing the cache when they are empty too.
+ * An allocation that interrupted its CPU's work on the array: one object
+ * straight from the slabs.
+ */
+static struct toy_array_entry toy_cache_alloc_direct(struct toy_cache *cache,
+						     bool first)
+{
+	struct toy_array_entry c = { };
+	unsigned long flags;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	cache->direct_allocs += first;
+	toy_slab_take(cache, &c);
+	spin_unlock_irqrestore(&cache->lock, flags);
+	return c;
+}
+
+/*
+ * The allocation slow path: this CPU's array was empty, or busy.  Refill it
+ * from the shared array and the slabs, or go around it, growing the cache
+ * when they are empty too.
  */
 static noinline struct toy_array_entry
 toy_cache_alloc_refill(struct toy_cache *cache)
 {
 	struct toy_array_cache *ac;
-	struct toy_array_entry c = { };
-	unsigned long flags;
+	struct toy_array_entry c;
 	bool first = true;
 
 	for (;;) {
-		local_lock_irqsave(&cache->cpu_cache->lock, flags);
-		ac = this_cpu_ptr(cache->cpu_cache);
-		if (ac->avail) {
-			ac->allochit += first;
+		c = (struct toy_array_entry){ };
+		ac = toy_array_trylock(cache);
+		if (ac) {
+			if (ac->avail) {
+				ac->allochit += first;
+			} else {
+				ac->allocmiss += first;
+				toy_cache_refill(cache, ac);
+			}
+			if (ac->avail)
+				c = ac->entry[--ac->avail];
+			toy_array_unlock(ac);
 		} else {
-			ac->allocmiss += first;
-			toy_cache_refill(cache, ac);
+			c = toy_cache_alloc_direct(cache, first);
 		}
-		if (ac->avail)
-			c = ac->entry[--ac->avail];
-		local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 		if (c.obj || toy_cache_grow(cache))
 			return c;
 		first = false;
@@ -630,16 +733,16 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 {
 	struct toy_array_cache *ac;
 	struct toy_array_entry c = { };
-	unsigned long flags;
 	void *obj;
 
-	local_lock_irqsave(&cache->cpu_cache->lock, flags);
-	ac = this_cpu_ptr(cache->cpu_cache);
-	if (likely(ac->avail)) {
-		ac->allochit++;
-		c = ac->entry[--ac->avail];
+	ac = toy_array_trylock(cache);
+	if (likely(ac)) {
+		if (likely(ac->avail)) {
+			ac->allochit++;
+			c = ac->entry[--ac->avail];
+		}
+		toy_array_unlock(ac);
 	}
-	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	if (unlikely(!c.obj)) {
 		c = toy_cache_alloc_refill(cache);
 		if (!c.obj)
@@ -721,29 +824,36 @@ toy_bad_object_reason(struct toy_cache *cache, struct toy_page *head,
 }
 
 /*
- * The free slow path: this CPU's array was full.  Move its batchcount
- * oldest objects to the shared array or their slabs, then push @obj.
+ * The free slow path: this CPU's array was full, or busy.  Move its
+ * batchcount oldest objects to the shared array or their slabs, then push
+ * @obj; or give @obj straight back to its slab.
  */
 static noinline void toy_cache_free_flush(struct toy_cache *cache,
 					  struct toy_page *head, void *obj)
 {
+	struct toy_array_entry c = { .obj = obj, .slab = head };
 	struct toy_array_cache *ac;
 	unsigned long flags;
 	LIST_HEAD(release);
 
-	local_lock_irqsave(&cache->cpu_cache->lock, flags);
-	ac = this_cpu_ptr(cache->cpu_cache);
-	if (ac->avail >= READ_ONCE(cache->limit)) {
-		ac->freemiss++;
-		toy_cache_flush(cache, ac,
-				min(READ_ONCE(cache->batchcount), ac->avail),
-				&release);
+	ac = toy_array_trylock(cache);
+	if (!ac) {
+		spin_lock_irqsave(&cache->lock, flags);
+		cache->direct_frees++;
+		toy_slab_put(cache, &c, &release);
+		spin_unlock_irqrestore(&cache->lock, flags);
 	} else {
-		ac->freehit++;
+		if (ac->avail >= READ_ONCE(cache->limit)) {
+			ac->freemiss++;
+			toy_cache_flush(cache, ac,
+					min(READ_ONCE(cache->batchcount), ac->avail),
+					&release);
+		} else {
+			ac->freehit++;
+		}
+		ac->entry[ac->avail++] = c;
+		toy_array_unlock(ac);
 	}
-	ac->entry[ac->avail].obj = obj;
-	ac->entry[ac->avail++].slab = head;
-	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	toy_slabs_release(cache, &release);
 }
 
@@ -754,7 +864,6 @@ static __always_inline int toy_cache_do_free(struct toy_cache *cache,
 {
 	struct toy_array_cache *ac;
 	const char *reason;
-	unsigned long flags;
 	bool pushed = false;
 
 	reason = toy_bad_object_reason(cache, head, obj);
@@ -771,15 +880,16 @@ static __always_inline int toy_cache_do_free(struct toy_cache *cache,
 		toy_debug_free(cache, obj, caller);
 	trace_toy_cache_free(cache->name, obj, cache->size);
 
-	local_lock_irqsave(&cache->cpu_cache->lock, flags);
-	ac = this_cpu_ptr(cache->cpu_cache);
-	if (likely(ac->avail < READ_ONCE(cache->limit))) {
-		ac->freehit++;
-		ac->entry[ac->avail].obj = obj;
-		ac->entry[ac->avail++].slab = head;
-		pushed = true;
+	ac = toy_array_trylock(cache);
+	if (likely(ac)) {
+		if (likely(ac->avail < READ_ONCE(cache->limit))) {
+			ac->freehit++;
+			ac->entry[ac->avail].obj = obj;
+			ac->entry[ac->avail++].slab = head;
+			pushed = true;
+		}
+		toy_array_unlock(ac);
 	}
-	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
 	if (unlikely(!pushed))
 		toy_cache_free_flush(cache, head, obj);
 	return 0;
@@ -872,22 +982,17 @@ struct toy_array_visit {
 	void *arg;
 };
 
-/*
- * Runs for each CPU (cpus.c): on @cpu itself while it is online, so that
- * the local lock taken here is @cpu's own.
- */
+/* Runs for each CPU (cpus.c): on @cpu itself while it is online. */
 static void toy_array_visit_cpu(int cpu, void *arg)
 {
 	struct toy_array_visit *visit = arg;
-	struct toy_cache *cache = visit->cache;
-	unsigned long flags;
+	struct toy_array_cache *ac = toy_array_lock_cpu(visit->cache, cpu);
 
-	local_lock_irqsave(&cache->cpu_cache->lock, flags);
-	visit->fn(cache, per_cpu_ptr(cache->cpu_cache, cpu), visit->arg);
-	local_unlock_irqrestore(&cache->cpu_cache->lock, flags);
+	visit->fn(visit->cache, ac, visit->arg);
+	toy_array_unlock(ac);
 }
 
-/* Run @fn on every CPU's array, under that CPU's lock.  Sleeps. */
+/* Run @fn on every CPU's array, held busy.  Sleeps. */
 static void toy_cache_visit_arrays(struct toy_cache *cache,
 				   toy_array_fn_t fn, void *arg)
 {
@@ -916,12 +1021,14 @@ void toy_cache_get_stats(struct toy_cache *cache, struct toy_cache_stats *stats)
 		stats->freehit += READ_ONCE(ac->freehit);
 		stats->freemiss += READ_ONCE(ac->freemiss);
 	}
-	stats->allocs = stats->allochit + stats->allocmiss;
-	stats->frees = stats->freehit + stats->freemiss;
 	spin_lock_irqsave(&cache->lock, flags);
+	stats->allocmiss += cache->direct_allocs;
+	stats->freemiss += cache->direct_frees;
 	stats->grown = cache->grown;
 	stats->reaped = cache->reaped;
 	spin_unlock_irqrestore(&cache->lock, flags);
+	stats->allocs = stats->allochit + stats->allocmiss;
+	stats->frees = stats->freehit + stats->freemiss;
 }
 EXPORT_SYMBOL_GPL(toy_cache_get_stats);
 
@@ -1175,7 +1282,7 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	if (!cache->cpu_cache)
 		goto free;
 	for_each_possible_cpu(cpu)
-		local_lock_init(&per_cpu_ptr(cache->cpu_cache, cpu)->lock);
+		toy_array_init(per_cpu_ptr(cache->cpu_cache, cpu));
 
 	strscpy(cache->name, name, sizeof(cache->name));
 	cache->caches = caches;

@@ -7,7 +7,7 @@
 #define _TOYALLOC_SLAB_H
 
 #include <linux/list.h>
-#include <linux/local_lock.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reciprocal_div.h>
@@ -54,8 +54,10 @@ struct toy_array_entry {
 
 /**
  * struct toy_array_cache - objects kept for one CPU (SLAB's array_cache)
- * @lock: keeps interrupts (on PREEMPT_RT, other tasks) of its CPU out while
- *	that CPU works on the array: no other CPU ever touches it
+ * @busy: set while its CPU works on the array, with preemption off; an
+ *	interrupt that finds it set goes around the array (slab.c).  No other
+ *	CPU ever touches the array while its CPU is online
+ * @dep_map: @busy as lockdep sees it: a lock that is only ever tried
  * @avail: number of objects in @entry, the most recently freed last
  * @allochit: allocations served from @entry
  * @allocmiss: allocations that found @entry empty and refilled it
@@ -64,7 +66,10 @@ struct toy_array_entry {
  * @entry: the objects
  */
 struct toy_array_cache {
-	local_lock_t lock;	/* see @lock above */
+	bool busy;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
 	unsigned int avail;
 	unsigned long allochit;
 	unsigned long allocmiss;
@@ -78,9 +83,10 @@ struct toy_array_cache {
  * @allocs: allocation requests
  * @frees: objects freed
  * @allochit: allocations served by a per-CPU array without refilling it
- * @allocmiss: allocations that had to refill the array first
+ * @allocmiss: allocations that had to refill the array first, or went
+ *	around it
  * @freehit: frees that found room in the per-CPU array
- * @freemiss: frees that had to flush the array first
+ * @freemiss: frees that had to flush the array first, or went around it
  * @grown: slabs taken from the zone
  * @reaped: slabs given back to the zone
  */
@@ -161,6 +167,9 @@ struct toy_caches {
  * @free_objects: objects free in slabs (not counting the arrays)
  * @grown: slabs taken from the zone
  * @reaped: slabs given back to the zone
+ * @direct_allocs: allocations that interrupted their CPU's work on its
+ *	array and took an object straight from the slabs
+ * @direct_frees: frees that did so and gave the object straight back
  * @list: link in the cache set
  */
 struct toy_cache {
@@ -198,6 +207,8 @@ struct toy_cache {
 	unsigned long free_objects;
 	unsigned long grown;
 	unsigned long reaped;
+	unsigned long direct_allocs;
+	unsigned long direct_frees;
 
 	struct list_head list;
 };
