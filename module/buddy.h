@@ -145,8 +145,6 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order);
 int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order);
 void toy_zone_drain(struct toy_zone *zone);
 
-struct toy_page *toy_zone_block_head(struct toy_zone *zone, const void *addr);
-
 static inline bool toy_is_head(u8 meta)
 {
 	return meta & TOY_META_HEAD;
@@ -243,6 +241,42 @@ toy_zone_order_block_head(struct toy_zone *zone, const void *addr,
 	    toy_meta_order(meta) != order)
 		return NULL;
 	return head;
+}
+
+/**
+ * toy_zone_block_head() - the allocated block an address lies in
+ * @zone: the zone
+ * @addr: any address
+ *
+ * Blocks are aligned to their size, so the block holding page p starts at p
+ * rounded down to 2^k for its order k: trying the 11 orders finds it in
+ * constant time.  The caller owns the block, so the result stays valid
+ * without the zone lock.
+ *
+ * Return: the head page of the allocated block containing @addr, or NULL
+ * when @addr is not in the zone or lies in a free block.
+ */
+static inline struct toy_page *
+toy_zone_block_head(struct toy_zone *zone, const void *addr)
+{
+	long idx = toy_zone_page_index(zone, addr);
+	unsigned long head;
+	unsigned int k;
+	u8 meta;
+
+	if (idx < 0)
+		return NULL;
+	for (k = 0; k <= TOY_MAX_ORDER; k++) {
+		head = idx & ~(BIT(k) - 1);
+		meta = READ_ONCE(zone->pages[head].meta);
+		if (toy_is_head(meta) && toy_meta_order(meta) >= k) {
+			if (!(meta & TOY_META_ALLOCATED) ||
+			    idx >= head + BIT(toy_meta_order(meta)))
+				return NULL;
+			return &zone->pages[head];
+		}
+	}
+	return NULL;
 }
 
 /**
