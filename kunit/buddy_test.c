@@ -682,11 +682,58 @@ static void buddy_pcp_test_drain_on_failure(struct kunit *test)
 	expect_drained_fresh(test, zone);
 }
 
+/*
+ * An allocation or free that finds this CPU's lists busy, as one made in
+ * an interrupt of this CPU's work on them does, goes around them: the
+ * allocation splits a free block and leaves the listed one where it is,
+ * the free merges at once, and a second free is still refused.
+ */
+static void buddy_pcp_test_busy_lists(struct kunit *test)
+{
+	struct toy_zone *zone = test_zone(test);
+	unsigned long free_before, free_taken, free_after;
+	unsigned int listed_count;
+	struct toy_zone_pcp *pcp;
+	int freed, freed_again;
+	void *listed, *page;
+
+	listed = toy_zone_alloc(zone, 0);
+	KUNIT_ASSERT_NOT_NULL(test, listed);
+	KUNIT_ASSERT_EQ(test, toy_zone_free(zone, listed, 0), 0);
+
+	preempt_disable();
+	pcp = this_cpu_ptr(zone->pcp);
+	WRITE_ONCE(pcp->lock.acquired, 1);
+	free_before = toy_zone_free_pages(zone);
+	page = toy_zone_alloc(zone, 0);
+	free_taken = toy_zone_free_pages(zone);
+	freed = page ? toy_zone_free(zone, page, 0) : -ENOMEM;
+	freed_again = page ? toy_zone_free(zone, page, 0) : -ENOMEM;
+	free_after = toy_zone_free_pages(zone);
+	listed_count = pcp->count[0];
+	WRITE_ONCE(pcp->lock.acquired, 0);
+	preempt_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_PTR_NE(test, page, listed);
+	KUNIT_EXPECT_EQ(test, free_taken, free_before - 1);
+	KUNIT_EXPECT_EQ(test, freed, 0);
+	KUNIT_EXPECT_EQ(test, freed_again, -EINVAL);
+	KUNIT_EXPECT_EQ(test, free_after, free_before);
+	KUNIT_EXPECT_EQ(test, listed_count, 1U);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+	/* With the lists free again, the listed block is the next one out. */
+	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 0), listed);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, listed, 0), 0);
+	expect_drained_fresh(test, zone);
+}
+
 static struct kunit_case buddy_pcp_test_cases[] = {
 	KUNIT_CASE(buddy_pcp_test_reuse),
 	KUNIT_CASE(buddy_pcp_test_bad_frees),
 	KUNIT_CASE(buddy_pcp_test_bounded),
 	KUNIT_CASE(buddy_pcp_test_drain_on_failure),
+	KUNIT_CASE(buddy_pcp_test_busy_lists),
 	{}
 };
 

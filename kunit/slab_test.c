@@ -745,8 +745,8 @@ static void slab_test_busy_array(struct kunit *test)
 	/* Stay on this CPU with its array marked busy, as an interrupted CPU. */
 	preempt_disable();
 	ac = this_cpu_ptr(cache->cpu_cache);
-	KUNIT_ASSERT_FALSE(test, ac->busy);
-	WRITE_ONCE(ac->busy, true);
+	KUNIT_ASSERT_FALSE(test, ac->lock.acquired);
+	WRITE_ONCE(ac->lock.acquired, 1);
 	avail_before = ac->avail;
 	obj = toy_cache_alloc(cache);
 	for (i = 0; i < ac->avail; i++)
@@ -754,7 +754,7 @@ static void slab_test_busy_array(struct kunit *test)
 	freed = obj ? toy_cache_free(cache, obj) : -ENOMEM;
 	freed_again = obj ? toy_cache_free(cache, obj) : -ENOMEM;
 	avail_after = ac->avail;
-	WRITE_ONCE(ac->busy, false);
+	WRITE_ONCE(ac->lock.acquired, 0);
 	preempt_enable();
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);

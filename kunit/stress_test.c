@@ -331,54 +331,88 @@ static void stress_test_cpu_dead(struct kunit *test)
 #define IRQ_BATCH		8
 #define IRQ_PERIOD_NS		(20 * NSEC_PER_USEC)
 
-/* A hard-interrupt timer that allocates and frees objects of one cache. */
+/* What went wrong on one side of the hard-interrupt test. */
+struct irq_test_errors {
+	unsigned long failures, bad_stamps, bad_frees;
+};
+
+/* A hard-interrupt timer that allocates and frees objects and page blocks. */
 struct irq_user {
 	struct hrtimer timer;
-	struct toy_cache *cache;
-	unsigned long fires, failures, bad_frees, bad_stamps;
+	struct stress_run *run;
+	unsigned long fires;
+	struct irq_test_errors errors;
 	bool stop;
 };
 
-/* Fill @obj with a stamp the other side never writes, then check it. */
-static void stamp_object(u32 *obj, unsigned int words, u32 stamp)
+/* Fill @p with a stamp the other side never writes, then check it. */
+static void stamp_words(u32 *p, size_t bytes, u32 stamp)
 {
-	unsigned int i;
+	size_t i;
 
-	for (i = 0; i < words; i++)
-		obj[i] = stamp;
+	for (i = 0; i < bytes / sizeof(u32); i++)
+		p[i] = stamp;
 }
 
-static bool object_has_stamp(const u32 *obj, unsigned int words, u32 stamp)
+static bool has_stamp(const u32 *p, size_t bytes, u32 stamp)
 {
-	unsigned int i;
+	size_t i;
 
-	for (i = 0; i < words; i++)
-		if (obj[i] != stamp)
+	for (i = 0; i < bytes / sizeof(u32); i++)
+		if (p[i] != stamp)
 			return false;
 	return true;
+}
+
+/* Check the stamp irq_test_take() left, before @p is given back. */
+static void irq_test_check(struct irq_test_errors *e, const u32 *p,
+			   size_t bytes, u32 stamp)
+{
+	if (!has_stamp(p, bytes, stamp))
+		e->bad_stamps++;
+}
+
+static u32 *irq_test_take(struct irq_test_errors *e, void *p, size_t bytes,
+			  u32 stamp)
+{
+	if (!p) {
+		e->failures++;
+		return NULL;
+	}
+	stamp_words(p, bytes, stamp);
+	return p;
+}
+
+/* Objects of the first cache, @n at once, and one block of @order. */
+static void irq_test_use(struct stress_run *run, struct irq_test_errors *e,
+			 unsigned int n, unsigned int order, u32 stamp)
+{
+	struct toy_cache *cache = run->cache[0];
+	size_t size = cache->object_size;
+	u32 *obj[IRQ_BATCH], *block;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		obj[i] = irq_test_take(e, toy_cache_alloc(cache), size, stamp);
+	block = irq_test_take(e, toy_zone_alloc(run->zone, order),
+			      PAGE_SIZE << order, stamp);
+	if (block) {
+		irq_test_check(e, block, PAGE_SIZE << order, stamp);
+		e->bad_frees += toy_zone_free(run->zone, block, order) != 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (!obj[i])
+			continue;
+		irq_test_check(e, obj[i], size, stamp);
+		e->bad_frees += toy_cache_free(cache, obj[i]) != 0;
+	}
 }
 
 static enum hrtimer_restart irq_user_fire(struct hrtimer *timer)
 {
 	struct irq_user *irq = container_of(timer, struct irq_user, timer);
-	unsigned int words = irq->cache->object_size / sizeof(u32), i;
-	u32 *obj[IRQ_BATCH];
 
-	for (i = 0; i < IRQ_BATCH; i++) {
-		obj[i] = toy_cache_alloc(irq->cache);
-		if (obj[i])
-			stamp_object(obj[i], words, 0x1bad1bad);
-		else
-			irq->failures++;
-	}
-	for (i = 0; i < IRQ_BATCH; i++) {
-		if (!obj[i])
-			continue;
-		if (!object_has_stamp(obj[i], words, 0x1bad1bad))
-			irq->bad_stamps++;
-		if (toy_cache_free(irq->cache, obj[i]))
-			irq->bad_frees++;
-	}
+	irq_test_use(irq->run, &irq->errors, IRQ_BATCH, irq->fires % 4, 0x1bad1bad);
 	irq->fires++;
 	if (READ_ONCE(irq->stop))
 		return HRTIMER_NORESTART;
@@ -393,41 +427,31 @@ static bool irq_test_running(unsigned long ops, const struct irq_user *irq, u64 
 }
 
 /*
- * A task and a hard interrupt use one cache at once, for IRQ_TEST_OPS
- * operations of the task and IRQ_TEST_FIRES interrupts at least (where
- * timers are coarse, as under UML, up to IRQ_TEST_MAX_NS): the interrupt
- * often lands while the task's CPU has its array busy and must go around
- * it.  Neither ever gets an object the other holds (stamps), every free is
- * accepted, and the cache validates afterwards.
+ * A task and a hard interrupt use one cache and the zone's per-CPU lists
+ * at once, for IRQ_TEST_OPS operations of the task and IRQ_TEST_FIRES
+ * interrupts at least (where timers are coarse, as under UML, up to
+ * IRQ_TEST_MAX_NS): the interrupt often lands while the task's CPU is at
+ * work on its array or its lists and must go around them.  Neither side
+ * ever gets memory the other holds (stamps), every free is accepted, every
+ * allocation counted, and the zone and the cache validate afterwards.
  */
 static void stress_test_hardirq(struct kunit *test)
 {
 	struct stress_run *run = test->priv;
 	struct toy_cache *cache = run->cache[0];
-	unsigned int words = cache->object_size / sizeof(u32);
-	unsigned long i, failures = 0, bad_stamps = 0, bad_frees = 0;
-	unsigned long direct_allocs = cache->direct_allocs;
-	struct toy_cache_stats before, after;
-	struct irq_user irq = { .cache = cache };
+	unsigned long ops, direct_allocs = cache->direct_allocs;
 	u64 end = ktime_get_ns() + IRQ_TEST_MAX_NS;
-	u32 *obj;
+	struct toy_cache_stats before, after;
+	struct irq_user irq = { .run = run };
+	struct irq_test_errors task = { };
 
 	toy_cache_get_stats(cache, &before);
 	hrtimer_init(&irq.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	irq.timer.function = irq_user_fire;
 	hrtimer_start(&irq.timer, ns_to_ktime(IRQ_PERIOD_NS), HRTIMER_MODE_REL_HARD);
-	for (i = 0; irq_test_running(i, &irq, end); i++) {
-		obj = toy_cache_alloc(cache);
-		if (!obj) {
-			failures++;
-			continue;
-		}
-		stamp_object(obj, words, 0x7a5c7a5c);
-		if (!object_has_stamp(obj, words, 0x7a5c7a5c))
-			bad_stamps++;
-		if (toy_cache_free(cache, obj))
-			bad_frees++;
-		if (!(i % 4096))
+	for (ops = 0; irq_test_running(ops, &irq, end); ops++) {
+		irq_test_use(run, &task, 1, ops % 4, 0x7a5c7a5c);
+		if (!(ops % 4096))
 			cond_resched();
 	}
 	WRITE_ONCE(irq.stop, true);
@@ -435,13 +459,14 @@ static void stress_test_hardirq(struct kunit *test)
 	toy_cache_get_stats(cache, &after);
 
 	kunit_info(test, "%lu operations, %lu interrupts, %lu allocations went around a busy array\n",
-		   i, irq.fires, cache->direct_allocs - direct_allocs);
+		   ops, irq.fires, cache->direct_allocs - direct_allocs);
 	KUNIT_EXPECT_GT(test, irq.fires, 0UL);
-	KUNIT_EXPECT_EQ(test, failures + irq.failures, 0UL);
-	KUNIT_EXPECT_EQ(test, bad_stamps + irq.bad_stamps, 0UL);
-	KUNIT_EXPECT_EQ(test, bad_frees + irq.bad_frees, 0UL);
-	KUNIT_EXPECT_EQ(test, after.allocs - before.allocs, i + irq.fires * IRQ_BATCH);
+	KUNIT_EXPECT_EQ(test, task.failures + irq.errors.failures, 0UL);
+	KUNIT_EXPECT_EQ(test, task.bad_stamps + irq.errors.bad_stamps, 0UL);
+	KUNIT_EXPECT_EQ(test, task.bad_frees + irq.errors.bad_frees, 0UL);
+	KUNIT_EXPECT_EQ(test, after.allocs - before.allocs, ops + irq.fires * IRQ_BATCH);
 	KUNIT_EXPECT_EQ(test, after.frees - before.frees, after.allocs - before.allocs);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(run->zone), 0);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 }
 

@@ -99,12 +99,13 @@
  * Locking
  * -------
  * zone->lock, an irq-safe spinlock, protects the free lists, their counters
- * and every meta byte.  A CPU's lists are guarded by a local lock: only
- * that CPU touches them, with interrupts off, except toy_zone_drain(),
- * which runs on each CPU in turn (cpus.c), and toy_zone_destroy(), which
- * has the zone to itself.  toy_zone_alloc() and toy_zone_free() never sleep
- * and may be called from any context (on PREEMPT_RT, where these locks
- * sleep, from any but hardirq).  The block numbers in the blocks' first
+ * and every meta byte.  A CPU's lists are its own: it holds them with
+ * preemption off, interrupts on (struct toy_local_trylock, cpus.h), and an
+ * allocation or free made in an interrupt of that work goes around them,
+ * to the free lists.  toy_zone_drain() runs on each CPU in turn (cpus.c);
+ * toy_zone_destroy() has the zone to itself.  toy_zone_alloc() and
+ * toy_zone_free() never sleep and may be called from any context but NMI.
+ * The lists' lock is taken before zone->lock.  The block numbers in the blocks' first
  * struct pages are written only while the zone is created and destroyed;
  * address lookups are lockless.
  */
@@ -115,7 +116,6 @@
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/kasan.h>
-#include <linux/local_lock.h>
 #include <linux/mm.h>
 #include <linux/poison.h>
 #include <linux/seq_file.h>
@@ -131,26 +131,6 @@
 
 /* The metadata cost per page that the design comment and README state. */
 static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct toy_page) == 48);
-
-/* Per-CPU lists hold blocks up to the kernel's PAGE_ALLOC_COSTLY_ORDER. */
-#define TOY_PCP_MAX_ORDER	3
-#define TOY_PCP_ORDERS		(TOY_PCP_MAX_ORDER + 1)
-
-/**
- * struct toy_zone_pcp - one CPU's lists of freed blocks
- * @lock: keeps this CPU's interrupts out while it works on the lists
- * @lists: the blocks of each order, most recently freed first
- * @count: blocks on each list
- * @allocs: allocations each list served
- * @frees: frees each list took
- */
-struct toy_zone_pcp {
-	local_lock_t lock;	/* see @lock above */
-	struct list_head lists[TOY_PCP_ORDERS];
-	unsigned int count[TOY_PCP_ORDERS];
-	unsigned long allocs[TOY_PCP_ORDERS];
-	unsigned long frees[TOY_PCP_ORDERS];
-};
 
 /* A CPU keeps at most 8 pages per order: 32 pages (128 KiB) in all. */
 static unsigned int toy_pcp_high(unsigned int order)
@@ -290,36 +270,56 @@ static void toy_pcp_give_back(struct toy_zone *zone, struct list_head *blocks,
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-/*
- * Give the lists of @cpu, or of this CPU when @cpu is negative, back to the
- * free lists.  Runs on @cpu, or with @cpu offline.  False when they were
- * empty.
- */
-static bool toy_pcp_drain(struct toy_zone *zone, int cpu)
+/* Move every block of @pcp's lists to @blocks; false when there were none. */
+static bool toy_pcp_take_all(struct toy_zone_pcp *pcp, struct list_head *blocks)
 {
-	struct list_head blocks[TOY_PCP_ORDERS];
-	struct toy_zone_pcp *pcp;
-	unsigned long flags;
 	unsigned int order;
 	bool any = false;
 
-	local_lock_irqsave(&zone->pcp->lock, flags);
-	pcp = cpu < 0 ? this_cpu_ptr(zone->pcp) : per_cpu_ptr(zone->pcp, cpu);
 	for (order = 0; order < TOY_PCP_ORDERS; order++) {
 		INIT_LIST_HEAD(&blocks[order]);
 		any |= pcp->count[order] != 0;
 		list_splice_init(&pcp->lists[order], &blocks[order]);
 		pcp->count[order] = 0;
 	}
-	local_unlock_irqrestore(&zone->pcp->lock, flags);
-	for (order = 0; order < TOY_PCP_ORDERS; order++)
-		toy_pcp_give_back(zone, &blocks[order], order);
 	return any;
 }
 
+static void toy_pcp_give_back_all(struct toy_zone *zone, struct list_head *blocks)
+{
+	unsigned int order;
+
+	for (order = 0; order < TOY_PCP_ORDERS; order++)
+		toy_pcp_give_back(zone, &blocks[order], order);
+}
+
+/*
+ * Give this CPU's lists back to the free lists.  False when they were
+ * empty, or when this CPU is at work on them (we interrupted it).
+ */
+static bool toy_pcp_drain_local(struct toy_zone *zone)
+{
+	struct list_head blocks[TOY_PCP_ORDERS];
+	bool any;
+
+	if (!toy_local_trylock(&zone->pcp->lock))
+		return false;
+	any = toy_pcp_take_all(this_cpu_ptr(zone->pcp), blocks);
+	toy_local_unlock(&zone->pcp->lock);
+	toy_pcp_give_back_all(zone, blocks);
+	return any;
+}
+
+/* Give @cpu's lists back: run on @cpu itself, or with @cpu offline. */
 static void toy_pcp_drain_cpu(int cpu, void *arg)
 {
-	toy_pcp_drain(arg, cpu);
+	struct list_head blocks[TOY_PCP_ORDERS];
+	struct toy_zone *zone = arg;
+
+	toy_local_lock_cpu(&zone->pcp->lock, cpu);
+	toy_pcp_take_all(per_cpu_ptr(zone->pcp, cpu), blocks);
+	toy_local_unlock_cpu(&zone->pcp->lock, cpu);
+	toy_pcp_give_back_all(zone, blocks);
 }
 
 /* A block handed out has no owner yet, and its next free is its first. */
@@ -381,12 +381,12 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
 {
 	struct toy_zone_pcp *pcp;
 	struct toy_page *page;
-	unsigned long flags;
 
 	/* A hint, read unpinned: an empty list costs no lock round. */
 	if (!READ_ONCE(raw_cpu_ptr(zone->pcp)->count[order]))
 		return NULL;
-	local_lock_irqsave(&zone->pcp->lock, flags);
+	if (!toy_local_trylock(&zone->pcp->lock))
+		return NULL;
 	pcp = this_cpu_ptr(zone->pcp);
 	page = list_first_entry_or_null(&pcp->lists[order], struct toy_page, lru);
 	if (page) {
@@ -394,7 +394,7 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
 		pcp->count[order]--;
 		pcp->allocs[order]++;
 	}
-	local_unlock_irqrestore(&zone->pcp->lock, flags);
+	toy_local_unlock(&zone->pcp->lock);
 	if (page)
 		toy_block_handed_out(page);
 	return page;
@@ -408,9 +408,8 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
  * Takes the most recently freed block of this CPU's list of @order, if the
  * zone keeps such lists, else the smallest free block of at least @order,
  * split down; when there is none, this CPU's lists are given back first
- * and the search made again.  Never sleeps; callable from any context (on
- * PREEMPT_RT, any but hardirq).  The block is zeroed when init_on_alloc is
- * on.
+ * and the search made again.  Never sleeps; callable from any context but
+ * NMI.  The block is zeroed when init_on_alloc is on.
  *
  * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
  * NULL when @order is out of range or no block is large enough.
@@ -428,7 +427,7 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 	if (!page && !toy_should_fail(PAGE_SIZE << order)) {
 		page = toy_buddy_take(zone, order);
 		/* This CPU's listed blocks may be what a merge lacks. */
-		if (!page && zone->pcp && toy_pcp_drain(zone, -1))
+		if (!page && zone->pcp && toy_pcp_drain_local(zone))
 			page = toy_buddy_take(zone, order);
 	}
 	if (!page) {
@@ -472,7 +471,11 @@ static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
 	return NULL;
 }
 
-/* Push a freed block on this CPU's list; trim a list grown too long. */
+/*
+ * Push a freed block on this CPU's list; trim a list grown too long.  A
+ * free that interrupted this CPU's work on its lists gives the block
+ * straight back to the free lists.
+ */
 static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 			 unsigned int order)
 {
@@ -481,7 +484,13 @@ static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 	unsigned int i;
 	LIST_HEAD(trim);
 
-	local_lock_irqsave(&zone->pcp->lock, flags);
+	if (!toy_local_trylock(&zone->pcp->lock)) {
+		spin_lock_irqsave(&zone->lock, flags);
+		zone->stats[order].frees++;
+		toy_buddy_put(zone, toy_page_index(zone, page), order);
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return;
+	}
 	pcp = this_cpu_ptr(zone->pcp);
 	list_add(&page->lru, &pcp->lists[order]);
 	pcp->frees[order]++;
@@ -490,7 +499,7 @@ static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 			list_move(pcp->lists[order].prev, &trim);
 		pcp->count[order] -= toy_pcp_batch(order);
 	}
-	local_unlock_irqrestore(&zone->pcp->lock, flags);
+	toy_local_unlock(&zone->pcp->lock);
 	toy_pcp_give_back(zone, &trim, order);
 }
 
@@ -983,7 +992,7 @@ static void toy_zone_add_block(struct toy_zone *zone, unsigned long block)
 
 static void toy_zone_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
 {
-	toy_pcp_drain(container_of(dead, struct toy_zone, cpu_dead), cpu);
+	toy_pcp_drain_cpu(cpu, container_of(dead, struct toy_zone, cpu_dead));
 }
 
 static int toy_zone_pcp_create(struct toy_zone *zone)
@@ -998,7 +1007,7 @@ static int toy_zone_pcp_create(struct toy_zone *zone)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
 		pcp = per_cpu_ptr(zone->pcp, cpu);
-		local_lock_init(&pcp->lock);
+		toy_local_trylock_init(&pcp->lock);
 		for (order = 0; order < TOY_PCP_ORDERS; order++)
 			INIT_LIST_HEAD(&pcp->lists[order]);
 	}

@@ -34,7 +34,6 @@
 
 struct seq_file;
 struct toy_cache;
-struct toy_zone_pcp;
 
 /**
  * struct toy_page - what the zone knows about one of its pages
@@ -101,6 +100,27 @@ struct toy_order_stats {
 	unsigned long splits;
 	unsigned long merges;
 	unsigned long failures;
+};
+
+/* Per-CPU lists hold blocks up to the kernel's PAGE_ALLOC_COSTLY_ORDER. */
+#define TOY_PCP_MAX_ORDER	3
+#define TOY_PCP_ORDERS		(TOY_PCP_MAX_ORDER + 1)
+
+/**
+ * struct toy_zone_pcp - one CPU's lists of freed blocks
+ * @lock: held by this CPU while it works on the lists; an interrupt of that
+ *	work goes around them, to the free lists (cpus.h)
+ * @lists: the blocks of each order, most recently freed first
+ * @count: blocks on each list
+ * @allocs: allocations each list served
+ * @frees: frees each list took
+ */
+struct toy_zone_pcp {
+	struct toy_local_trylock lock;	/* see @lock above */
+	struct list_head lists[TOY_PCP_ORDERS];
+	unsigned int count[TOY_PCP_ORDERS];
+	unsigned long allocs[TOY_PCP_ORDERS];
+	unsigned long frees[TOY_PCP_ORDERS];
 };
 
 /**

@@ -3,12 +3,13 @@
  * toyalloc: visiting per-CPU state from another CPU
  *
  * The zone's page lists and the caches' object arrays are per-CPU and
- * guarded by local locks: only their own CPU ever touches them, with its
- * interrupts off, so their fast paths take no lock another CPU could hold.
- * Draining, retuning and validating still need every CPU's state.  As
- * SLAB drained its arrays, they run a function on each online CPU in turn,
- * here from a work item bound to that CPU, so that it may take the CPU's
- * local lock like any other user there.  The state of an offline CPU is
+ * guarded by a struct toy_local_trylock (cpus.h): only their own CPU ever
+ * touches them, with preemption off, so their fast paths take no lock
+ * another CPU could hold and leave interrupts on.  Draining, retuning and
+ * validating still need every CPU's state.  As SLAB drained its arrays,
+ * they run a function on each online CPU in turn, here from a work item
+ * bound to that CPU, so that it may take the CPU's lock like any other
+ * user there.  The state of an offline CPU is
  * visited from the calling CPU: nothing runs on an offline CPU, and
  * cpus_read_lock() keeps it offline meanwhile.
  *

@@ -82,20 +82,19 @@
  * Locking
  * -------
  * The lock order is: a CPU's array (held busy), then toy_cache.lock, then
- * the zone's locks (the local lock of its per-CPU lists, then its
- * spinlock).  Only its own CPU ever touches an array, so what can reach an
- * array while its CPU works on it is an interrupt of that CPU, and nothing
- * else.  SLAB turned interrupts off around its arrays; here the CPU marks
- * its array busy with preemption off (toy_array_trylock()), and an
- * allocation or free that finds it busy, which can only be an interrupt's,
- * goes around the array, to the slabs under toy_cache.lock.  So the fast
- * path takes no lock another CPU could hold, makes no atomic operation for
- * the array and leaves interrupts on: turning them off and on again cost
- * more than the rest of the fast path (README, Benchmark).  This is the
- * local_trylock_t of later kernels, where SLUB's per-CPU arrays (sheaves)
- * use it the same way.  Draining, retuning and validating, which must see
- * every array, run on each CPU in turn (toy_on_each_cpu(), cpus.c), and so
- * may sleep.  Spinlocks taken with preemption off rule out PREEMPT_RT.
+ * the zone's locks (the lock of its per-CPU lists, then its spinlock).
+ * Only its own CPU ever touches an array, so what can reach an array
+ * while its CPU works on it is an interrupt of that CPU, and nothing else.
+ * SLAB turned interrupts off around its arrays; here the CPU marks its
+ * array busy with preemption off (struct toy_local_trylock, cpus.h), and
+ * an allocation or free that finds it busy, which can only be an
+ * interrupt's, goes around the array, to the slabs under toy_cache.lock.
+ * So the fast path takes no lock another CPU could hold, makes no atomic
+ * operation for the array and leaves interrupts on: turning them off and
+ * on again cost more than the rest of the fast path (README, Benchmark).
+ * Draining, retuning and validating, which must see every array, run on
+ * each CPU in turn (toy_on_each_cpu(), cpus.c), and so may sleep.
+ * Spinlocks taken with preemption off rule out PREEMPT_RT.
  *
  * A slab leaving the cache loses its cache pointer under toy_cache.lock,
  * so a later bad free of one of its objects is refused; one that races
@@ -115,8 +114,6 @@
 #include <linux/cache.h>
 #include <linux/export.h>
 #include <linux/kmemleak.h>
-#include <linux/lockdep.h>
-#include <linux/preempt.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -548,72 +545,22 @@ static unsigned long toy_slabs_release(struct toy_cache *cache,
 	return released;
 }
 
-static void toy_array_init(struct toy_array_cache *ac)
-{
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	static struct lock_class_key key;
-
-	lockdep_init_map(&ac->dep_map, "toy_array_cache", &key, 0);
-#endif
-}
-
-static __always_inline void toy_array_acquire(struct toy_array_cache *ac)
-{
-	WRITE_ONCE(ac->busy, true);
-	barrier();
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lock_map_acquire_try(&ac->dep_map);
-#endif
-}
-
 /*
- * Only what interrupts a CPU can reach its array while the CPU works on
- * it.  So, rather than turn interrupts off, the CPU marks the array busy
- * with preemption off, and an allocation or free that finds it busy (an
- * interrupt's) goes around it, straight to the slabs under the cache lock:
- * the lock is only ever tried, as later kernels' local_trylock_t.  The
- * interrupt runs on the same CPU, so compiler barriers order the flag.
- * Return: this CPU's array, or NULL when it is busy.
+ * This CPU's array, held with preemption off, or NULL when this CPU is
+ * already at work on it: the caller interrupted that work and goes around
+ * the array.
  */
 static __always_inline struct toy_array_cache *
 toy_array_trylock(struct toy_cache *cache)
 {
-	struct toy_array_cache *ac;
-
-	preempt_disable();
-	ac = this_cpu_ptr(cache->cpu_cache);
-	if (unlikely(READ_ONCE(ac->busy))) {
-		preempt_enable();
+	if (!toy_local_trylock(&cache->cpu_cache->lock))
 		return NULL;
-	}
-	toy_array_acquire(ac);
-	return ac;
+	return this_cpu_ptr(cache->cpu_cache);
 }
 
-/*
- * @cpu's array, from a task on @cpu itself (cpus.c) or anywhere once @cpu
- * is dead.  Never busy then: whoever marks it busy on @cpu cannot be
- * preempted, and what interrupts @cpu returns before the task runs again.
- */
-static struct toy_array_cache *toy_array_lock_cpu(struct toy_cache *cache,
-						  int cpu)
+static __always_inline void toy_array_unlock(struct toy_cache *cache)
 {
-	struct toy_array_cache *ac;
-
-	preempt_disable();
-	ac = per_cpu_ptr(cache->cpu_cache, cpu);
-	toy_array_acquire(ac);
-	return ac;
-}
-
-static __always_inline void toy_array_unlock(struct toy_array_cache *ac)
-{
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lock_map_release(&ac->dep_map);
-#endif
-	barrier();
-	WRITE_ONCE(ac->busy, false);
-	preempt_enable();
+	toy_local_unlock(&cache->cpu_cache->lock);
 }
 
 /* Refill an empty CPU array, held busy.  Returns objects moved. */
@@ -717,7 +664,7 @@ toy_cache_alloc_refill(struct toy_cache *cache)
 			}
 			if (ac->avail)
 				c = ac->entry[--ac->avail];
-			toy_array_unlock(ac);
+			toy_array_unlock(cache);
 		} else {
 			c = toy_cache_alloc_direct(cache, first);
 		}
@@ -741,7 +688,7 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 			ac->allochit++;
 			c = ac->entry[--ac->avail];
 		}
-		toy_array_unlock(ac);
+		toy_array_unlock(cache);
 	}
 	if (unlikely(!c.obj)) {
 		c = toy_cache_alloc_refill(cache);
@@ -852,7 +799,7 @@ static noinline void toy_cache_free_flush(struct toy_cache *cache,
 			ac->freehit++;
 		}
 		ac->entry[ac->avail++] = c;
-		toy_array_unlock(ac);
+		toy_array_unlock(cache);
 	}
 	toy_slabs_release(cache, &release);
 }
@@ -888,7 +835,7 @@ static __always_inline int toy_cache_do_free(struct toy_cache *cache,
 			ac->entry[ac->avail++].slab = head;
 			pushed = true;
 		}
-		toy_array_unlock(ac);
+		toy_array_unlock(cache);
 	}
 	if (unlikely(!pushed))
 		toy_cache_free_flush(cache, head, obj);
@@ -986,10 +933,11 @@ struct toy_array_visit {
 static void toy_array_visit_cpu(int cpu, void *arg)
 {
 	struct toy_array_visit *visit = arg;
-	struct toy_array_cache *ac = toy_array_lock_cpu(visit->cache, cpu);
+	struct toy_cache *cache = visit->cache;
 
-	visit->fn(visit->cache, ac, visit->arg);
-	toy_array_unlock(ac);
+	toy_local_lock_cpu(&cache->cpu_cache->lock, cpu);
+	visit->fn(cache, per_cpu_ptr(cache->cpu_cache, cpu), visit->arg);
+	toy_local_unlock_cpu(&cache->cpu_cache->lock, cpu);
 }
 
 /* Run @fn on every CPU's array, held busy.  Sleeps. */
@@ -1282,7 +1230,7 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	if (!cache->cpu_cache)
 		goto free;
 	for_each_possible_cpu(cpu)
-		toy_array_init(per_cpu_ptr(cache->cpu_cache, cpu));
+		toy_local_trylock_init(&per_cpu_ptr(cache->cpu_cache, cpu)->lock);
 
 	strscpy(cache->name, name, sizeof(cache->name));
 	cache->caches = caches;

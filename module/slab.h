@@ -7,7 +7,6 @@
 #define _TOYALLOC_SLAB_H
 
 #include <linux/list.h>
-#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reciprocal_div.h>
@@ -54,10 +53,9 @@ struct toy_array_entry {
 
 /**
  * struct toy_array_cache - objects kept for one CPU (SLAB's array_cache)
- * @busy: set while its CPU works on the array, with preemption off; an
- *	interrupt that finds it set goes around the array (slab.c).  No other
- *	CPU ever touches the array while its CPU is online
- * @dep_map: @busy as lockdep sees it: a lock that is only ever tried
+ * @lock: held by its CPU while it works on the array; an interrupt of
+ *	that work goes around the array (slab.c).  No other CPU ever touches
+ *	the array while its CPU is online
  * @avail: number of objects in @entry, the most recently freed last
  * @allochit: allocations served from @entry
  * @allocmiss: allocations that found @entry empty and refilled it
@@ -66,10 +64,7 @@ struct toy_array_entry {
  * @entry: the objects
  */
 struct toy_array_cache {
-	bool busy;
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	struct lockdep_map dep_map;
-#endif
+	struct toy_local_trylock lock;	/* see @lock above */
 	unsigned int avail;
 	unsigned long allochit;
 	unsigned long allocmiss;
