@@ -345,41 +345,48 @@ struct irq_user {
 	bool stop;
 };
 
-/* Fill @p with a stamp the other side never writes, then check it. */
-static void stamp_words(u32 *p, size_t bytes, u32 stamp)
-{
-	size_t i;
+/*
+ * Stamps: the first STAMP_BYTES of every @stride bytes of @p (of an object,
+ * of every page of a block) hold a value the other side never writes.
+ */
+#define STAMP_BYTES	16
 
-	for (i = 0; i < bytes / sizeof(u32); i++)
-		p[i] = stamp;
+static void stamp_words(u32 *p, size_t bytes, size_t stride, u32 stamp)
+{
+	size_t off, i;
+
+	for (off = 0; off < bytes; off += stride)
+		for (i = 0; i < min(stride, STAMP_BYTES) / sizeof(u32); i++)
+			p[off / sizeof(u32) + i] = stamp;
 }
 
-static bool has_stamp(const u32 *p, size_t bytes, u32 stamp)
+static bool has_stamp(const u32 *p, size_t bytes, size_t stride, u32 stamp)
 {
-	size_t i;
+	size_t off, i;
 
-	for (i = 0; i < bytes / sizeof(u32); i++)
-		if (p[i] != stamp)
-			return false;
+	for (off = 0; off < bytes; off += stride)
+		for (i = 0; i < min(stride, STAMP_BYTES) / sizeof(u32); i++)
+			if (p[off / sizeof(u32) + i] != stamp)
+				return false;
 	return true;
 }
 
 /* Check the stamp irq_test_take() left, before @p is given back. */
 static void irq_test_check(struct irq_test_errors *e, const u32 *p,
-			   size_t bytes, u32 stamp)
+			   size_t bytes, size_t stride, u32 stamp)
 {
-	if (!has_stamp(p, bytes, stamp))
+	if (!has_stamp(p, bytes, stride, stamp))
 		e->bad_stamps++;
 }
 
 static u32 *irq_test_take(struct irq_test_errors *e, void *p, size_t bytes,
-			  u32 stamp)
+			  size_t stride, u32 stamp)
 {
 	if (!p) {
 		e->failures++;
 		return NULL;
 	}
-	stamp_words(p, bytes, stamp);
+	stamp_words(p, bytes, stride, stamp);
 	return p;
 }
 
@@ -393,17 +400,17 @@ static void irq_test_use(struct stress_run *run, struct irq_test_errors *e,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		obj[i] = irq_test_take(e, toy_cache_alloc(cache), size, stamp);
+		obj[i] = irq_test_take(e, toy_cache_alloc(cache), size, size, stamp);
 	block = irq_test_take(e, toy_zone_alloc(run->zone, order),
-			      PAGE_SIZE << order, stamp);
+			      PAGE_SIZE << order, PAGE_SIZE, stamp);
 	if (block) {
-		irq_test_check(e, block, PAGE_SIZE << order, stamp);
+		irq_test_check(e, block, PAGE_SIZE << order, PAGE_SIZE, stamp);
 		e->bad_frees += toy_zone_free(run->zone, block, order) != 0;
 	}
 	for (i = 0; i < n; i++) {
 		if (!obj[i])
 			continue;
-		irq_test_check(e, obj[i], size, stamp);
+		irq_test_check(e, obj[i], size, size, stamp);
 		e->bad_frees += toy_cache_free(cache, obj[i]) != 0;
 	}
 }
