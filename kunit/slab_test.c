@@ -742,10 +742,11 @@ static void slab_test_busy_array(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, toy_cache_free(cache, warm), 0);
 	toy_cache_get_stats(cache, &before);
 
-	/* Stay on this CPU with its array marked busy, as an interrupted CPU. */
+	/* Pinned: this CPU's array, from before preemption goes off. */
+	ac = raw_cpu_ptr(cache->cpu_cache);
+	KUNIT_ASSERT_FALSE(test, READ_ONCE(ac->lock.acquired));
+	/* Mark it held, as an interrupted CPU's is. */
 	preempt_disable();
-	ac = this_cpu_ptr(cache->cpu_cache);
-	KUNIT_ASSERT_FALSE(test, ac->lock.acquired);
 	WRITE_ONCE(ac->lock.acquired, 1);
 	avail_before = ac->avail;
 	obj = toy_cache_alloc(cache);

@@ -327,7 +327,7 @@ static void stress_test_cpu_dead(struct kunit *test)
 
 #define IRQ_TEST_OPS		200000
 #define IRQ_TEST_FIRES		100
-#define IRQ_TEST_MAX_NS		(2 * NSEC_PER_SEC)
+#define IRQ_TEST_MAX_NS		(5 * NSEC_PER_SEC)
 #define IRQ_BATCH		8
 #define IRQ_PERIOD_NS		(20 * NSEC_PER_USEC)
 
@@ -427,47 +427,66 @@ static enum hrtimer_restart irq_user_fire(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-static bool irq_test_running(unsigned long ops, const struct irq_user *irq, u64 end)
+/* Interrupts that went around the task's array, and around its page lists. */
+static unsigned long irq_test_went_around(struct stress_run *run)
 {
-	return ops < IRQ_TEST_OPS ||
-	       (READ_ONCE(irq->fires) < IRQ_TEST_FIRES && ktime_get_ns() < end);
+	return min(READ_ONCE(run->cache[0]->direct_allocs),
+		   READ_ONCE(run->zone->pcp_busy_frees));
+}
+
+static bool irq_test_running(unsigned long ops, const struct irq_user *irq,
+			     unsigned long went_around, u64 end)
+{
+	if (ops < IRQ_TEST_OPS)
+		return true;
+	return (READ_ONCE(irq->fires) < IRQ_TEST_FIRES ||
+		irq_test_went_around(irq->run) == went_around) &&
+	       ktime_get_ns() < end;
 }
 
 /*
- * A task and a hard interrupt use one cache and the zone's per-CPU lists
- * at once, for IRQ_TEST_OPS operations of the task and IRQ_TEST_FIRES
- * interrupts at least (where timers are coarse, as under UML, up to
- * IRQ_TEST_MAX_NS): the interrupt often lands while the task's CPU is at
- * work on its array or its lists and must go around them.  Neither side
- * ever gets memory the other holds (stamps), every free is accepted, every
- * allocation counted, and the zone and the cache validate afterwards.
+ * A task and a hard interrupt on its CPU use one cache and the zone's
+ * per-CPU lists at once, for IRQ_TEST_OPS operations of the task, and
+ * IRQ_TEST_FIRES interrupts at least, until interrupts have gone around
+ * both the task's array and its lists (where timers are coarse, as under
+ * UML, for up to IRQ_TEST_MAX_NS).  Neither side ever gets memory the other
+ * holds (stamps), every free is accepted, every allocation counted, and
+ * the zone and the cache validate afterwards.
  */
 static void stress_test_hardirq(struct kunit *test)
 {
 	struct stress_run *run = test->priv;
 	struct toy_cache *cache = run->cache[0];
-	unsigned long ops, direct_allocs = cache->direct_allocs;
+	unsigned long ops, went_around = irq_test_went_around(run);
+	unsigned long direct_allocs = cache->direct_allocs;
+	unsigned long busy_frees = run->zone->pcp_busy_frees;
 	u64 end = ktime_get_ns() + IRQ_TEST_MAX_NS;
 	struct toy_cache_stats before, after;
 	struct irq_user irq = { .run = run };
 	struct irq_test_errors task = { };
 
+	/* The timer interrupts this CPU, so the task must stay on it. */
+	kunit_pin_to_this_cpu(test);
 	toy_cache_get_stats(cache, &before);
-	hrtimer_init(&irq.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_init_on_stack(&irq.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	irq.timer.function = irq_user_fire;
-	hrtimer_start(&irq.timer, ns_to_ktime(IRQ_PERIOD_NS), HRTIMER_MODE_REL_HARD);
-	for (ops = 0; irq_test_running(ops, &irq, end); ops++) {
+	hrtimer_start(&irq.timer, ns_to_ktime(IRQ_PERIOD_NS), HRTIMER_MODE_REL_PINNED);
+	for (ops = 0; irq_test_running(ops, &irq, went_around, end); ops++) {
 		irq_test_use(run, &task, 1, ops % 4, 0x7a5c7a5c);
 		if (!(ops % 4096))
 			cond_resched();
 	}
 	WRITE_ONCE(irq.stop, true);
 	hrtimer_cancel(&irq.timer);
+	destroy_hrtimer_on_stack(&irq.timer);
 	toy_cache_get_stats(cache, &after);
 
-	kunit_info(test, "%lu operations, %lu interrupts, %lu allocations went around a busy array\n",
-		   ops, irq.fires, cache->direct_allocs - direct_allocs);
-	KUNIT_EXPECT_GT(test, irq.fires, 0UL);
+	kunit_info(test, "%lu operations, %lu interrupts; went around a held array: %lu allocations, held page lists: %lu frees\n",
+		   ops, irq.fires, cache->direct_allocs - direct_allocs,
+		   run->zone->pcp_busy_frees - busy_frees);
+	KUNIT_EXPECT_GE(test, irq.fires, (unsigned long)IRQ_TEST_FIRES);
+	KUNIT_EXPECT_GT(test, cache->direct_allocs, direct_allocs);
+	KUNIT_EXPECT_GT(test, run->zone->pcp_busy_frees, busy_frees);
 	KUNIT_EXPECT_EQ(test, task.failures + irq.errors.failures, 0UL);
 	KUNIT_EXPECT_EQ(test, task.bad_stamps + irq.errors.bad_stamps, 0UL);
 	KUNIT_EXPECT_EQ(test, task.bad_frees + irq.errors.bad_frees, 0UL);

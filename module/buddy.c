@@ -310,7 +310,7 @@ static bool toy_pcp_drain_local(struct toy_zone *zone)
 	return any;
 }
 
-/* Give @cpu's lists back: run on @cpu itself, or with @cpu offline. */
+/* Give @cpu's lists back: on @cpu itself, with @cpu offline, or no user left. */
 static void toy_pcp_drain_cpu(int cpu, void *arg)
 {
 	struct list_head blocks[TOY_PCP_ORDERS];
@@ -408,7 +408,8 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
  * Takes the most recently freed block of this CPU's list of @order, if the
  * zone keeps such lists, else the smallest free block of at least @order,
  * split down; when there is none, this CPU's lists are given back first
- * and the search made again.  Never sleeps; callable from any context but
+ * (unless this call interrupted the CPU's work on them) and the search made
+ * again.  Never sleeps; callable from any context but
  * NMI.  The block is zeroed when init_on_alloc is on.
  *
  * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
@@ -487,6 +488,7 @@ static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 	if (!toy_local_trylock(&zone->pcp->lock)) {
 		spin_lock_irqsave(&zone->lock, flags);
 		zone->stats[order].frees++;
+		zone->pcp_busy_frees++;
 		toy_buddy_put(zone, toy_page_index(zone, page), order);
 		spin_unlock_irqrestore(&zone->lock, flags);
 		return;

@@ -139,6 +139,8 @@ struct toy_zone_pcp {
  *	address's offset from @base is its page index), else NULL
  * @nr_blocks: number of order-10 blocks
  * @pcp: the per-CPU lists of freed blocks, NULL without TOY_ZONE_PCP
+ * @pcp_busy_frees: frees that found their CPU's lists held (they
+ *	interrupted that CPU's work on them) and went to the free lists
  * @cpu_dead: gives back the lists of a CPU that goes offline
  * @flags: TOY_ZONE_* flags
  * @name: printed in /proc/toybuddyinfo and in error reports
@@ -152,6 +154,7 @@ struct toy_zone {
 	void *base;
 	unsigned int nr_blocks;
 	struct toy_zone_pcp __percpu *pcp;
+	unsigned long pcp_busy_frees;
 	struct toy_cpu_dead cpu_dead;
 	unsigned long flags;
 	char name[TOY_ZONE_NAME_LEN];

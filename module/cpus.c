@@ -8,8 +8,8 @@
  * another CPU could hold and leave interrupts on.  Draining, retuning and
  * validating still need every CPU's state.  As SLAB drained its arrays,
  * they run a function on each online CPU in turn, here from a work item
- * bound to that CPU, so that it may take the CPU's lock like any other
- * user there.  The state of an offline CPU is
+ * bound to that CPU, where nobody else can hold the CPU's lock while it
+ * runs (toy_local_lock_cpu()).  The state of an offline CPU is
  * visited from the calling CPU: nothing runs on an offline CPU, and
  * cpus_read_lock() keeps it offline meanwhile.
  *
@@ -45,7 +45,8 @@ static long toy_cpu_call_here(void *data)
 
 /**
  * toy_on_each_cpu() - call @fn(cpu, @arg) for every possible CPU
- * @fn: the function; it takes the local lock of the CPU it runs on
+ * @fn: the function; it takes the lock of @cpu's state with
+ *	toy_local_lock_cpu()
  * @arg: passed through
  *
  * For an online CPU @fn runs on that CPU, in a work item; for an offline

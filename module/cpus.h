@@ -6,6 +6,7 @@
 #ifndef _TOYALLOC_CPUS_H
 #define _TOYALLOC_CPUS_H
 
+#include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -102,15 +103,20 @@ toy_local_unlock(struct toy_local_trylock __percpu *lock)
 }
 
 /*
- * @cpu's state, for a task on @cpu itself (toy_on_each_cpu()) or on any CPU
- * once @cpu is dead.  Never held then: whoever holds it on @cpu cannot be
- * preempted, and what interrupts @cpu returns before the task runs again.
+ * @cpu's state, for a task on @cpu itself (toy_on_each_cpu()), on any CPU
+ * once @cpu is dead, or when the state's owner has no user left (destroy).
+ * Never held then: whoever holds it on @cpu cannot be preempted, and what
+ * interrupts @cpu returns before the task runs again.
  */
 static inline void toy_local_lock_cpu(struct toy_local_trylock __percpu *lock,
 				      int cpu)
 {
+	struct toy_local_trylock *l;
+
 	preempt_disable();
-	toy_local_acquire(per_cpu_ptr(lock, cpu));
+	l = per_cpu_ptr(lock, cpu);
+	WARN_ON_ONCE(READ_ONCE(l->acquired));
+	toy_local_acquire(l);
 }
 
 static inline void toy_local_unlock_cpu(struct toy_local_trylock __percpu *lock,

@@ -69,7 +69,8 @@
  *	freed on one CPU be reused on another without going through the
  *	slabs.  Objects in any array count as free in the bitmap.  An
  *	allocation or free made in an interrupt of its CPU's own work on the
- *	array cannot use it and goes straight to the slabs (see Locking).
+ *	array cannot use it and goes straight to the shared array and the
+ *	slabs (see Locking).
  *
  *   7. Constructors run once per object, when its slab is created, before
  *	any object of the slab can be handed out; never on allocation.
@@ -88,7 +89,8 @@
  * SLAB turned interrupts off around its arrays; here the CPU marks its
  * array busy with preemption off (struct toy_local_trylock, cpus.h), and
  * an allocation or free that finds it busy, which can only be an
- * interrupt's, goes around the array, to the slabs under toy_cache.lock.
+ * interrupt's, goes around the array, to the shared array and the slabs
+ * under toy_cache.lock.
  * So the fast path takes no lock another CPU could hold, makes no atomic
  * operation for the array and leaves interrupts on: turning them off and
  * on again cost more than the rest of the fast path (README, Benchmark).
@@ -625,17 +627,22 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
 
 /*
  * An allocation that interrupted its CPU's work on the array: one object
- * straight from the slabs.
+ * straight from the shared array or the slabs.
  */
 static struct toy_array_entry toy_cache_alloc_direct(struct toy_cache *cache,
 						     bool first)
 {
+	struct toy_shared_array *shared;
 	struct toy_array_entry c = { };
 	unsigned long flags;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	cache->direct_allocs += first;
-	toy_slab_take(cache, &c);
+	shared = cache->shared_array;
+	if (shared && shared->avail)
+		c = shared->entry[--shared->avail];
+	else
+		toy_slab_take(cache, &c);
 	spin_unlock_irqrestore(&cache->lock, flags);
 	return c;
 }
@@ -771,24 +778,41 @@ toy_bad_object_reason(struct toy_cache *cache, struct toy_page *head,
 }
 
 /*
+ * A free that interrupted its CPU's work on the array: the object goes
+ * straight to the shared array or its slab.
+ */
+static void toy_cache_free_direct(struct toy_cache *cache,
+				  const struct toy_array_entry *c,
+				  struct list_head *release)
+{
+	struct toy_shared_array *shared;
+	unsigned long flags;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	cache->direct_frees++;
+	shared = cache->shared_array;
+	if (shared && shared->avail < shared->limit)
+		shared->entry[shared->avail++] = *c;
+	else
+		toy_slab_put(cache, c, release);
+	spin_unlock_irqrestore(&cache->lock, flags);
+}
+
+/*
  * The free slow path: this CPU's array was full, or busy.  Move its
  * batchcount oldest objects to the shared array or their slabs, then push
- * @obj; or give @obj straight back to its slab.
+ * @obj; or go around the array.
  */
 static noinline void toy_cache_free_flush(struct toy_cache *cache,
 					  struct toy_page *head, void *obj)
 {
 	struct toy_array_entry c = { .obj = obj, .slab = head };
 	struct toy_array_cache *ac;
-	unsigned long flags;
 	LIST_HEAD(release);
 
 	ac = toy_array_trylock(cache);
 	if (!ac) {
-		spin_lock_irqsave(&cache->lock, flags);
-		cache->direct_frees++;
-		toy_slab_put(cache, &c, &release);
-		spin_unlock_irqrestore(&cache->lock, flags);
+		toy_cache_free_direct(cache, &c, &release);
 	} else {
 		if (ac->avail >= READ_ONCE(cache->limit)) {
 			ac->freemiss++;

@@ -163,8 +163,9 @@ struct toy_caches {
  * @grown: slabs taken from the zone
  * @reaped: slabs given back to the zone
  * @direct_allocs: allocations that interrupted their CPU's work on its
- *	array and took an object straight from the slabs
- * @direct_frees: frees that did so and gave the object straight back
+ *	array and took an object from the shared array or the slabs
+ * @direct_frees: frees that did so and gave the object to the shared
+ *	array or its slab
  * @list: link in the cache set
  */
 struct toy_cache {
