@@ -44,6 +44,7 @@ int toy_kmalloc_init(struct toy_kmalloc *km, struct toy_caches *caches)
 	unsigned int i;
 
 	km->caches = caches;
+	km->zone = caches->zone;
 	memset(km->class, 0, sizeof(km->class));
 	for (i = 0; i < TOY_KMALLOC_CLASSES; i++) {
 		snprintf(name, sizeof(name), "toy-kmalloc-%u", toy_kmalloc_sizes[i]);
@@ -120,7 +121,7 @@ void *toy_kmalloc_alloc(struct toy_kmalloc *km, size_t size, gfp_t flags)
 	if (cache) {
 		ptr = toy_cache_alloc_caller(cache, _RET_IP_);
 	} else {
-		ptr = toy_zone_alloc(km->caches->zone, get_order(size));
+		ptr = toy_zone_alloc(km->zone, get_order(size));
 		if (ptr)
 			kmemleak_alloc(ptr, size, 1, GFP_ATOMIC);
 	}
@@ -140,7 +141,7 @@ EXPORT_SYMBOL_GPL(toy_kmalloc_alloc);
  */
 int toy_kmalloc_free(struct toy_kmalloc *km, const void *ptr)
 {
-	struct toy_zone *zone = km->caches->zone;
+	struct toy_zone *zone = km->zone;
 	struct toy_page *head;
 	int ret;
 
@@ -170,7 +171,7 @@ EXPORT_SYMBOL_GPL(toy_kmalloc_free);
  */
 size_t toy_kmalloc_size(struct toy_kmalloc *km, const void *ptr)
 {
-	struct toy_page *head = toy_zone_block_head(km->caches->zone, ptr);
+	struct toy_page *head = toy_zone_block_head(km->zone, ptr);
 	struct toy_cache *cache;
 
 	if (!head)

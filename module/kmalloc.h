@@ -6,6 +6,7 @@
 
 struct toy_caches;
 struct toy_cache;
+struct toy_zone;
 
 /* The kernel's kmalloc series from 8 to 8192 bytes, 96 and 192 included. */
 #define TOY_KMALLOC_CLASSES	13
@@ -13,12 +14,15 @@ struct toy_cache;
 
 /**
  * struct toy_kmalloc - size classes over a set of caches
- * @caches: the set holding the toy-kmalloc-* caches, and its zone for
- *	requests above TOY_KMALLOC_MAX_CACHE
+ * @caches: the set holding the toy-kmalloc-* caches
+ * @zone: the set's zone, for requests above TOY_KMALLOC_MAX_CACHE and for
+ *	frees (kept here: a free starts from it, and would otherwise wait for
+ *	one more load)
  * @class: the cache of each size class, smallest first
  */
 struct toy_kmalloc {
 	struct toy_caches *caches;
+	struct toy_zone *zone;
 	struct toy_cache *class[TOY_KMALLOC_CLASSES];
 };
 
