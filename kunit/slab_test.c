@@ -722,21 +722,25 @@ static void slab_test_atomic_context(struct kunit *test)
 
 /*
  * An allocation or free that finds its CPU's array busy, as one made in an
- * interrupt of that CPU's work on it does, goes straight to the slabs: it
- * gets an object none of the array holds, leaves the array alone, is
+ * interrupt of that CPU's work on it does, goes around it, to the shared
+ * array or the slabs: it gets an object none of the array holds, leaves the
+ * array alone (the free lands in the shared array when there is one), is
  * checked as any other (a second free is refused) and is counted a miss.
  */
 static void slab_test_busy_array(struct kunit *test)
 {
 	struct toy_cache *cache = new_cache(test, "kunit-busy", 64, 0, NULL);
+	unsigned int avail_before, avail_after, shared_before, shared_after, i;
 	struct toy_cache_stats before, after;
-	unsigned int avail_before, avail_after, i;
 	int freed, freed_again;
 	struct toy_array_cache *ac;
 	bool in_array = false;
 	void *warm, *obj;
 
 	kunit_pin_to_this_cpu(test);
+	/* A shared array, as caches have with more than one CPU. */
+	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, 120, 60, 8), 0);
+	KUNIT_ASSERT_NOT_NULL(test, cache->shared_array);
 	warm = toy_cache_alloc(cache);
 	KUNIT_ASSERT_NOT_NULL(test, warm);
 	KUNIT_ASSERT_EQ(test, toy_cache_free(cache, warm), 0);
@@ -752,7 +756,9 @@ static void slab_test_busy_array(struct kunit *test)
 	obj = toy_cache_alloc(cache);
 	for (i = 0; i < ac->avail; i++)
 		in_array |= ac->entry[i].obj == obj;
+	shared_before = cache->shared_array->avail;
 	freed = obj ? toy_cache_free(cache, obj) : -ENOMEM;
+	shared_after = cache->shared_array->avail;
 	freed_again = obj ? toy_cache_free(cache, obj) : -ENOMEM;
 	avail_after = ac->avail;
 	WRITE_ONCE(ac->lock.acquired, 0);
@@ -763,6 +769,7 @@ static void slab_test_busy_array(struct kunit *test)
 	KUNIT_EXPECT_GT(test, avail_before, 0U);
 	KUNIT_EXPECT_EQ(test, avail_after, avail_before);
 	KUNIT_EXPECT_EQ(test, freed, 0);
+	KUNIT_EXPECT_EQ(test, shared_after, shared_before + 1);
 	KUNIT_EXPECT_EQ(test, freed_again, -EINVAL);
 	toy_cache_get_stats(cache, &after);
 	KUNIT_EXPECT_EQ(test, after.allocmiss, before.allocmiss + 1);

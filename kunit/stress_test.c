@@ -427,20 +427,28 @@ static enum hrtimer_restart irq_user_fire(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-/* Interrupts that went around the task's array, and around its page lists. */
-static unsigned long irq_test_went_around(struct stress_run *run)
+/* Counts of interrupts that went around the task's array and its page lists. */
+struct irq_test_around {
+	unsigned long allocs, frees;
+};
+
+static struct irq_test_around irq_test_went_around(struct stress_run *run)
 {
-	return min(READ_ONCE(run->cache[0]->direct_allocs),
-		   READ_ONCE(run->zone->pcp_busy_frees));
+	return (struct irq_test_around){
+		.allocs = READ_ONCE(run->cache[0]->direct_allocs),
+		.frees = READ_ONCE(run->zone->pcp_busy_frees),
+	};
 }
 
 static bool irq_test_running(unsigned long ops, const struct irq_user *irq,
-			     unsigned long went_around, u64 end)
+			     const struct irq_test_around *start, u64 end)
 {
+	struct irq_test_around now = irq_test_went_around(irq->run);
+
 	if (ops < IRQ_TEST_OPS)
 		return true;
 	return (READ_ONCE(irq->fires) < IRQ_TEST_FIRES ||
-		irq_test_went_around(irq->run) == went_around) &&
+		now.allocs == start->allocs || now.frees == start->frees) &&
 	       ktime_get_ns() < end;
 }
 
@@ -457,9 +465,8 @@ static void stress_test_hardirq(struct kunit *test)
 {
 	struct stress_run *run = test->priv;
 	struct toy_cache *cache = run->cache[0];
-	unsigned long ops, went_around = irq_test_went_around(run);
-	unsigned long direct_allocs = cache->direct_allocs;
-	unsigned long busy_frees = run->zone->pcp_busy_frees;
+	struct irq_test_around start = irq_test_went_around(run), end_count;
+	unsigned long ops;
 	u64 end = ktime_get_ns() + IRQ_TEST_MAX_NS;
 	struct toy_cache_stats before, after;
 	struct irq_user irq = { .run = run };
@@ -471,7 +478,7 @@ static void stress_test_hardirq(struct kunit *test)
 	hrtimer_init_on_stack(&irq.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	irq.timer.function = irq_user_fire;
 	hrtimer_start(&irq.timer, ns_to_ktime(IRQ_PERIOD_NS), HRTIMER_MODE_REL_PINNED);
-	for (ops = 0; irq_test_running(ops, &irq, went_around, end); ops++) {
+	for (ops = 0; irq_test_running(ops, &irq, &start, end); ops++) {
 		irq_test_use(run, &task, 1, ops % 4, 0x7a5c7a5c);
 		if (!(ops % 4096))
 			cond_resched();
@@ -480,13 +487,14 @@ static void stress_test_hardirq(struct kunit *test)
 	hrtimer_cancel(&irq.timer);
 	destroy_hrtimer_on_stack(&irq.timer);
 	toy_cache_get_stats(cache, &after);
+	end_count = irq_test_went_around(run);
 
 	kunit_info(test, "%lu operations, %lu interrupts; went around a held array: %lu allocations, held page lists: %lu frees\n",
-		   ops, irq.fires, cache->direct_allocs - direct_allocs,
-		   run->zone->pcp_busy_frees - busy_frees);
+		   ops, irq.fires, end_count.allocs - start.allocs,
+		   end_count.frees - start.frees);
 	KUNIT_EXPECT_GE(test, irq.fires, (unsigned long)IRQ_TEST_FIRES);
-	KUNIT_EXPECT_GT(test, cache->direct_allocs, direct_allocs);
-	KUNIT_EXPECT_GT(test, run->zone->pcp_busy_frees, busy_frees);
+	KUNIT_EXPECT_GT(test, end_count.allocs, start.allocs);
+	KUNIT_EXPECT_GT(test, end_count.frees, start.frees);
 	KUNIT_EXPECT_EQ(test, task.failures + irq.errors.failures, 0UL);
 	KUNIT_EXPECT_EQ(test, task.bad_stamps + irq.errors.bad_stamps, 0UL);
 	KUNIT_EXPECT_EQ(test, task.bad_frees + irq.errors.bad_frees, 0UL);

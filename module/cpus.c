@@ -25,6 +25,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/export.h>
+#include <linux/mutex.h>
 #include <linux/workqueue.h>
 
 #include "cpus.h"
@@ -43,6 +44,9 @@ static long toy_cpu_call_here(void *data)
 	return 0;
 }
 
+/* One visit at a time: two would meet at an offline CPU's state. */
+static DEFINE_MUTEX(toy_visit_mutex);
+
 /**
  * toy_on_each_cpu() - call @fn(cpu, @arg) for every possible CPU
  * @fn: the function; it takes the lock of @cpu's state with
@@ -50,14 +54,15 @@ static long toy_cpu_call_here(void *data)
  * @arg: passed through
  *
  * For an online CPU @fn runs on that CPU, in a work item; for an offline
- * one, on the calling CPU.  The calls are made one after the other.
- * Sleeps.
+ * one, on the calling CPU.  The calls are made one after the other, and
+ * one toy_on_each_cpu() at a time.  Sleeps.
  */
 void toy_on_each_cpu(void (*fn)(int cpu, void *arg), void *arg)
 {
 	struct toy_cpu_call call = { .fn = fn, .arg = arg };
 	int cpu;
 
+	mutex_lock(&toy_visit_mutex);
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
 		call.cpu = cpu;
@@ -67,6 +72,7 @@ void toy_on_each_cpu(void (*fn)(int cpu, void *arg), void *arg)
 			fn(cpu, arg);
 	}
 	cpus_read_unlock();
+	mutex_unlock(&toy_visit_mutex);
 }
 EXPORT_SYMBOL_GPL(toy_on_each_cpu);
 

@@ -104,9 +104,10 @@ toy_local_unlock(struct toy_local_trylock __percpu *lock)
 
 /*
  * @cpu's state, for a task on @cpu itself (toy_on_each_cpu()), on any CPU
- * once @cpu is dead, or when the state's owner has no user left (destroy).
- * Never held then: whoever holds it on @cpu cannot be preempted, and what
- * interrupts @cpu returns before the task runs again.
+ * once @cpu is dead (toy_on_each_cpu() visits one at a time, the hotplug
+ * callbacks exclude it), or when the state's owner has no user left
+ * (destroy).  Never held then: whoever holds it on @cpu cannot be
+ * preempted, and what interrupts @cpu returns before the task runs again.
  */
 static inline void toy_local_lock_cpu(struct toy_local_trylock __percpu *lock,
 				      int cpu)
