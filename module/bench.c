@@ -23,7 +23,11 @@
  *	pages-batch-256		256 order-0 pages outstanding
  *	smp-slab-hot-Ncpu	slab-hot-64 on one kthread per CPU, released
  *				together: ns per operation per CPU
- *	smp-cross-free		objects allocated on one CPU, freed on another
+ *	smp-cross-free		64-byte objects allocated by a kthread on one
+ *				CPU and freed by one on another, handed over
+ *				through a lock-free ring: ns per object
+ *
+ * The SMP rows take TOY_BENCH_MAX_REPS repetitions whatever @reps says.
  *
  * Results go to an emit callback, one struct toy_bench_result each.
  */
@@ -50,6 +54,17 @@
 #define TOY_BENCH_MAX_REPS	15
 #define TOY_BENCH_MAX_BATCH	1024
 #define TOY_BENCH_ZONE_BLOCKS	16
+#define TOY_BENCH_RING		256	/* a power of two */
+
+/*
+ * Objects on their way from the CPU that allocates them to the one that
+ * frees them: one producer, one consumer, no lock.
+ */
+struct toy_bench_ring {
+	void *slot[TOY_BENCH_RING];
+	unsigned long head ____cacheline_aligned_in_smp;	/* producer's */
+	unsigned long tail ____cacheline_aligned_in_smp;	/* consumer's */
+};
 
 /* Everything both sides of the benchmarks use, built once per run. */
 struct toy_bench {
@@ -61,6 +76,7 @@ struct toy_bench {
 	struct kmem_cache *kernel_cache[2];
 	void **objs;
 	unsigned int *perm;
+	struct toy_bench_ring *ring;
 	toy_bench_emit_t emit;
 	void *priv;
 };
@@ -114,6 +130,50 @@ static void toy_loop_slab_batch(struct toy_bench *b, enum toy_bench_side side,
 			else
 				kmem_cache_free(b->kernel_cache[0], b->objs[k]);
 		}
+	}
+}
+
+/* Allocate @ops objects of the 64-byte cache and pass them on through the ring. */
+static void toy_loop_cross_alloc(struct toy_bench *b, enum toy_bench_side side,
+				 unsigned long ops, unsigned long arg)
+{
+	struct toy_bench_ring *ring = b->ring;
+	unsigned long head;
+	void *p;
+
+	for (head = 0; head < ops; head++) {
+		p = side == TOY_SIDE ? toy_cache_alloc(b->toy_cache[0]) :
+			kmem_cache_alloc(b->kernel_cache[0], GFP_KERNEL);
+		/* Acquire: the consumer has read the slot it handed back. */
+		while (head - smp_load_acquire(&ring->tail) == TOY_BENCH_RING)
+			cpu_relax();
+		ring->slot[head % TOY_BENCH_RING] = p;
+		/* Release: the slot is written before the consumer sees it. */
+		smp_store_release(&ring->head, head + 1);
+	}
+}
+
+/* Free the @ops objects the other CPU passes on. */
+static void toy_loop_cross_free(struct toy_bench *b, enum toy_bench_side side,
+				unsigned long ops, unsigned long arg)
+{
+	struct toy_bench_ring *ring = b->ring;
+	unsigned long tail;
+	void *p;
+
+	for (tail = 0; tail < ops; tail++) {
+		/* Acquire: pairs with the producer's release of the slot. */
+		while (smp_load_acquire(&ring->head) == tail)
+			cpu_relax();
+		p = ring->slot[tail % TOY_BENCH_RING];
+		/* Release: the slot is read before the producer reuses it. */
+		smp_store_release(&ring->tail, tail + 1);
+		if (!p)
+			continue;
+		if (side == TOY_SIDE)
+			toy_cache_free(b->toy_cache[0], p);
+		else
+			kmem_cache_free(b->kernel_cache[0], p);
 	}
 }
 
@@ -203,13 +263,13 @@ static u64 toy_bench_time(struct toy_bench *b, toy_bench_loop_t loop,
 
 /* Turn @reps timings of @ops operations per side into a result and emit it. */
 static void toy_bench_emit(struct toy_bench *b, const char *name, u64 *toy,
-			   u64 *kernel, unsigned long ops)
+			   u64 *kernel, unsigned int reps, unsigned long ops)
 {
 	struct toy_bench_result r = { };
 
 	strscpy(r.name, name, sizeof(r.name));
-	toy_bench_stats(toy, b->cfg->reps, &r.toy_ps, &r.toy_spread);
-	toy_bench_stats(kernel, b->cfg->reps, &r.kernel_ps, &r.kernel_spread);
+	toy_bench_stats(toy, reps, &r.toy_ps, &r.toy_spread);
+	toy_bench_stats(kernel, reps, &r.kernel_ps, &r.kernel_spread);
 	r.toy_ps = div64_u64(r.toy_ps * 1000, ops);
 	r.kernel_ps = div64_u64(r.kernel_ps * 1000, ops);
 	b->emit(&r, b->priv);
@@ -231,12 +291,13 @@ static void toy_bench_one(struct toy_bench *b, const char *name,
 		cond_resched();
 	}
 	if (!fatal_signal_pending(current))
-		toy_bench_emit(b, name, toy, kernel, ops);
+		toy_bench_emit(b, name, toy, kernel, b->cfg->reps, ops);
 }
 
-/* SMP: one pinned kthread per CPU runs slab-hot-64 on one side. */
+/* SMP: one pinned kthread per CPU runs a loop on one side. */
 struct toy_bench_worker {
 	struct toy_bench *b;
+	toy_bench_loop_t loop;
 	enum toy_bench_side side;
 	unsigned long ops;
 	struct completion *go;
@@ -250,15 +311,20 @@ static int toy_bench_worker_fn(void *data)
 	struct toy_bench_worker *w = data;
 
 	wait_for_completion(w->go);
-	w->ns = toy_bench_time(w->b, toy_loop_slab_hot, w->side, w->ops, 0);
+	w->ns = toy_bench_time(w->b, w->loop, w->side, w->ops, 0);
 	if (atomic_dec_and_test(w->running))
 		complete(w->done);
 	return 0;
 }
 
-/* Wall time of @nr_cpus kthreads each doing @ops on @side, together. */
+/*
+ * Wall time of @nr_cpus kthreads, the i-th running @loops[i] for @ops on
+ * @side, together; 0 when not all of them could be started (the others are
+ * then released with nothing to do, so that none waits for a partner).
+ */
 static u64 toy_bench_parallel(struct toy_bench *b, enum toy_bench_side side,
-			      unsigned int nr_cpus, unsigned long ops)
+			      const toy_bench_loop_t *loops, unsigned int nr_cpus,
+			      unsigned long ops)
 {
 	struct task_struct *task[2];
 	struct toy_bench_worker w[2];
@@ -274,7 +340,9 @@ static u64 toy_bench_parallel(struct toy_bench *b, enum toy_bench_side side,
 	for_each_online_cpu(cpu) {
 		if (started == nr_cpus)
 			break;
-		w[started] = (struct toy_bench_worker){ b, side, ops, &go, &running, &done, 0 };
+		w[started] = (struct toy_bench_worker){
+			b, loops[started], side, ops, &go, &running, &done, 0
+		};
 		task[started] = kthread_create_on_cpu(toy_bench_worker_fn, &w[started],
 						      cpu, "toy_bench/%u");
 		if (IS_ERR(task[started]))
@@ -282,6 +350,8 @@ static u64 toy_bench_parallel(struct toy_bench *b, enum toy_bench_side side,
 		started++;
 	}
 	/* Every thread started is released and waited for, whatever happened. */
+	for (i = 0; started < nr_cpus && i < started; i++)
+		w[i].ops = 0;
 	atomic_set(&running, started);
 	for (i = 0; i < started; i++)
 		wake_up_process(task[i]);
@@ -293,20 +363,63 @@ static u64 toy_bench_parallel(struct toy_bench *b, enum toy_bench_side side,
 	return started == nr_cpus ? ktime_get_ns() - start : 0;
 }
 
-static void toy_bench_smp(struct toy_bench *b, unsigned int nr_cpus)
+static const toy_bench_loop_t toy_bench_hot_loops[2] = {
+	toy_loop_slab_hot, toy_loop_slab_hot,
+};
+
+static const toy_bench_loop_t toy_bench_cross_loops[2] = {
+	toy_loop_cross_alloc, toy_loop_cross_free,
+};
+
+static u64 toy_bench_cross(struct toy_bench *b, enum toy_bench_side side,
+			   unsigned long ops)
 {
-	u64 toy[TOY_BENCH_MAX_REPS], kernel[TOY_BENCH_MAX_REPS];
+	b->ring->head = 0;
+	b->ring->tail = 0;
+	return toy_bench_parallel(b, side, toy_bench_cross_loops, 2, ops);
+}
+
+/*
+ * The hot pair on one CPU and on two, and the objects one CPU allocates
+ * freed on the other, each side, in every repetition, so that all of them
+ * meet the same moments of a noisy host; and TOY_BENCH_MAX_REPS of them,
+ * whatever the configuration asks: two emulated CPUs on a host with few
+ * cores give the noisiest rows.
+ */
+static void toy_bench_smp_round(struct toy_bench *b,
+				u64 toy[3][TOY_BENCH_MAX_REPS],
+				u64 kernel[3][TOY_BENCH_MAX_REPS], unsigned int rep)
+{
+	unsigned long ops = b->cfg->ops;
+	unsigned int n;
+
+	for (n = 0; n < 2; n++) {
+		toy[n][rep] = toy_bench_parallel(b, TOY_SIDE, toy_bench_hot_loops,
+						 n + 1, ops);
+		kernel[n][rep] = toy_bench_parallel(b, KERNEL_SIDE,
+						    toy_bench_hot_loops, n + 1, ops);
+	}
+	toy[2][rep] = toy_bench_cross(b, TOY_SIDE, ops);
+	kernel[2][rep] = toy_bench_cross(b, KERNEL_SIDE, ops);
+}
+
+static void toy_bench_smp(struct toy_bench *b)
+{
+	u64 toy[3][TOY_BENCH_MAX_REPS], kernel[3][TOY_BENCH_MAX_REPS];
 	unsigned long ops = b->cfg->ops;
 	char name[TOY_BENCH_NAME_LEN];
-	unsigned int rep;
+	unsigned int rep, n;
 
-	for (rep = 0; rep < b->cfg->reps; rep++) {
-		toy[rep] = toy_bench_parallel(b, TOY_SIDE, nr_cpus, ops);
-		kernel[rep] = toy_bench_parallel(b, KERNEL_SIDE, nr_cpus, ops);
-	}
-	snprintf(name, sizeof(name), "smp-slab-hot-%ucpu", nr_cpus);
+	toy_bench_smp_round(b, toy, kernel, 0);	/* the warm-up */
+	for (rep = 0; rep < TOY_BENCH_MAX_REPS; rep++)
+		toy_bench_smp_round(b, toy, kernel, rep);
 	/* Wall time per operation of one CPU: equal to 1 CPU's when scaling is perfect. */
-	toy_bench_emit(b, name, toy, kernel, ops);
+	for (n = 0; n < 2; n++) {
+		snprintf(name, sizeof(name), "smp-slab-hot-%ucpu", n + 1);
+		toy_bench_emit(b, name, toy[n], kernel[n], TOY_BENCH_MAX_REPS, ops);
+	}
+	/* Wall time per object allocated on one CPU and freed on the other. */
+	toy_bench_emit(b, "smp-cross-free", toy[2], kernel[2], TOY_BENCH_MAX_REPS, ops);
 }
 
 static int toy_bench_setup(struct toy_bench *b)
@@ -334,7 +447,8 @@ static int toy_bench_setup(struct toy_bench *b)
 	}
 	b->objs = kvcalloc(TOY_BENCH_MAX_BATCH, sizeof(*b->objs), GFP_KERNEL);
 	b->perm = kvcalloc(TOY_BENCH_MAX_BATCH, sizeof(*b->perm), GFP_KERNEL);
-	if (!b->objs || !b->perm)
+	b->ring = kzalloc(sizeof(*b->ring), GFP_KERNEL);
+	if (!b->objs || !b->perm || !b->ring)
 		return -ENOMEM;
 	return 0;
 }
@@ -360,6 +474,7 @@ static int toy_bench_teardown(struct toy_bench *b)
 	unsigned int i;
 	int ret = 0;
 
+	kfree(b->ring);
 	kvfree(b->perm);
 	kvfree(b->objs);
 	for (i = 0; i < 2; i++) {
@@ -445,10 +560,8 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 		toy_bench_one(&b, name, toy_loop_pages, max(ops >> order, 256UL), order);
 	}
 	toy_bench_one(&b, "pages-batch-256", toy_loop_pages_batch, ops, 256);
-	if (num_online_cpus() >= 2) {
-		toy_bench_smp(&b, 1);
-		toy_bench_smp(&b, 2);
-	}
+	if (num_online_cpus() >= 2)
+		toy_bench_smp(&b);
 	if (fatal_signal_pending(current))
 		ret = -EINTR;
 out:
