@@ -231,6 +231,25 @@ static bool toy_mark_free(unsigned long *map, unsigned int idx)
 	return !(atomic_long_fetch_or(BIT_MASK(idx), word) & BIT_MASK(idx));
 }
 
+/*
+ * Whether object @idx is free; and the in-slab bits, which change under
+ * toy_cache.lock only.  On the word, for the same reason.
+ */
+static bool toy_map_test(const unsigned long *map, unsigned int idx)
+{
+	return READ_ONCE(map[BIT_WORD(idx)]) & BIT_MASK(idx);
+}
+
+static void toy_in_slab_set(unsigned long *map, unsigned int idx)
+{
+	map[BIT_WORD(idx)] |= BIT_MASK(idx);
+}
+
+static void toy_in_slab_clear(unsigned long *map, unsigned int idx)
+{
+	map[BIT_WORD(idx)] &= ~BIT_MASK(idx);
+}
+
 /* Whether a slab of @num objects keeps its bitmaps in its head page. */
 static bool toy_maps_in_page(unsigned int num)
 {
@@ -367,8 +386,12 @@ static unsigned int toy_slab_next_free(struct toy_cache *cache,
 	unsigned int i, n, weight;
 	unsigned long word;
 
-	if (!(cache->flags & TOY_SLAB_RANDOMIZE))
+	if (!(cache->flags & TOY_SLAB_RANDOMIZE)) {
+		/* A slab of at most BITS_PER_LONG objects: one word, no call. */
+		if (cache->maps_in_page)
+			return in_slab[0] ? __ffs(in_slab[0]) : cache->num;
 		return find_first_bit(in_slab, cache->num);
+	}
 	n = get_random_u32_below(nr_free);
 	for (i = 0; i < BITS_TO_LONGS(cache->num); i++) {
 		word = in_slab[i];
@@ -458,38 +481,62 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 	toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
 }
 
-/* Take one free object from the slabs into @out; cache->lock held. */
-static bool toy_slab_take(struct toy_cache *cache, struct toy_array_entry *out)
+/*
+ * Take up to @want free objects of the slab @head into @out, stopping at an
+ * in-slab object that is not free (the slab is then quarantined), and file
+ * the slab by its new count.  cache->lock held.  Returns how many.
+ */
+static unsigned int toy_slab_take_from(struct toy_cache *cache,
+				       struct toy_page *head,
+				       struct toy_array_entry *out,
+				       unsigned int want)
+{
+	unsigned long *free_map = toy_slab_bitmap(cache, head);
+	unsigned long *in_slab = toy_slab_in_slab(cache, head);
+	void *first = toy_slab_base(cache, head) + head->s_mem;
+	unsigned int n = 0, idx;
+
+	while (n < want && head->inuse < cache->num) {
+		idx = toy_slab_next_free(cache, head);
+		/* In the slab means free: anything else is corruption. */
+		if (idx >= cache->num || !toy_map_test(free_map, idx)) {
+			toy_slab_quarantine(cache, head, idx);
+			return n;
+		}
+		toy_in_slab_clear(in_slab, idx);
+		head->inuse++;
+		cache->free_objects--;
+		out[n].obj = first + idx * cache->size;
+		out[n++].slab = head;
+	}
+	if (head->inuse == cache->num)
+		list_move(&head->lru, &cache->slabs_full);
+	else
+		list_move(&head->lru, &cache->slabs_partial);
+	return n;
+}
+
+/*
+ * Take up to @want free objects from the slabs into @out, partial slabs
+ * first; cache->lock held.  Returns how many.
+ */
+static unsigned int toy_slab_take(struct toy_cache *cache,
+				  struct toy_array_entry *out, unsigned int want)
 {
 	struct toy_page *head;
-	unsigned int idx;
+	unsigned int n = 0;
 
-	for (;;) {
+	while (n < want) {
 		head = list_first_entry_or_null(&cache->slabs_partial,
 						struct toy_page, lru);
 		if (!head)
 			head = list_first_entry_or_null(&cache->slabs_free,
 							struct toy_page, lru);
 		if (!head)
-			return false;
-		idx = toy_slab_next_free(cache, head);
-		/* In the slab means free: anything else is corruption. */
-		if (idx < cache->num && test_bit(idx, toy_slab_bitmap(cache, head))) {
-			__clear_bit(idx, toy_slab_in_slab(cache, head));
 			break;
-		}
-		toy_slab_quarantine(cache, head, idx);
+		n += toy_slab_take_from(cache, head, out + n, want - n);
 	}
-
-	head->inuse++;
-	cache->free_objects--;
-	if (head->inuse == cache->num)
-		list_move(&head->lru, &cache->slabs_full);
-	else if (head->inuse == 1)
-		list_move(&head->lru, &cache->slabs_partial);
-	out->obj = toy_slab_object(cache, head, idx);
-	out->slab = head;
-	return true;
+	return n;
 }
 
 /*
@@ -515,7 +562,7 @@ static void toy_slab_put(struct toy_cache *cache,
 	}
 	head->inuse--;
 	idx = toy_obj_index(cache, c->obj);
-	__set_bit(idx, toy_slab_in_slab(cache, head));
+	toy_in_slab_set(toy_slab_in_slab(cache, head), idx);
 	cache->free_objects++;
 	if (head->inuse == 0) {
 		if (cache->free_objects > toy_free_limit(cache)) {
@@ -570,7 +617,7 @@ static unsigned int toy_cache_refill(struct toy_cache *cache,
 				     struct toy_array_cache *ac)
 {
 	struct toy_shared_array *shared;
-	unsigned int want, n = 0;
+	unsigned int want, taken, n = 0;
 	unsigned long flags;
 
 	spin_lock_irqsave(&cache->lock, flags);
@@ -580,12 +627,10 @@ static unsigned int toy_cache_refill(struct toy_cache *cache,
 		ac->entry[ac->avail++] = shared->entry[--shared->avail];
 		n++;
 	}
-	while (n < want && toy_slab_take(cache, &ac->entry[ac->avail])) {
-		ac->avail++;
-		n++;
-	}
+	taken = toy_slab_take(cache, &ac->entry[ac->avail], want - n);
+	ac->avail += taken;
 	spin_unlock_irqrestore(&cache->lock, flags);
-	return n;
+	return n + taken;
 }
 
 /*
@@ -642,7 +687,7 @@ static struct toy_array_entry toy_cache_alloc_direct(struct toy_cache *cache,
 	if (shared && shared->avail)
 		c = shared->entry[--shared->avail];
 	else
-		toy_slab_take(cache, &c);
+		toy_slab_take(cache, &c, 1);
 	spin_unlock_irqrestore(&cache->lock, flags);
 	return c;
 }
