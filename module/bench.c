@@ -108,6 +108,22 @@ static void toy_loop_slab_hot(struct toy_bench *b, enum toy_bench_side side,
 	}
 }
 
+/* An object of the 64-byte cache of @side, and its free. */
+static void *toy_bench_obj_alloc(struct toy_bench *b, enum toy_bench_side side)
+{
+	return side == TOY_SIDE ? toy_cache_alloc(b->toy_cache[0]) :
+		kmem_cache_alloc(b->kernel_cache[0], GFP_KERNEL);
+}
+
+static void toy_bench_obj_free(struct toy_bench *b, enum toy_bench_side side,
+			       void *p)
+{
+	if (side == TOY_SIDE)
+		toy_cache_free(b->toy_cache[0], p);
+	else
+		kmem_cache_free(b->kernel_cache[0], p);
+}
+
 /*
  * @arg: batch size in the low 16 bits, bit 16 set to free in the random
  * order of b->perm (a permutation of 0..n-1, see toy_bench_shuffle()).
@@ -121,14 +137,10 @@ static void toy_loop_slab_batch(struct toy_bench *b, enum toy_bench_side side,
 
 	for (done = 0; done < ops; done += n) {
 		for (i = 0; i < n; i++)
-			b->objs[i] = side == TOY_SIDE ? toy_cache_alloc(b->toy_cache[0]) :
-				kmem_cache_alloc(b->kernel_cache[0], GFP_KERNEL);
+			b->objs[i] = toy_bench_obj_alloc(b, side);
 		for (i = 0; i < n; i++) {
 			k = random ? b->perm[i] : i;
-			if (side == TOY_SIDE)
-				toy_cache_free(b->toy_cache[0], b->objs[k]);
-			else
-				kmem_cache_free(b->kernel_cache[0], b->objs[k]);
+			toy_bench_obj_free(b, side, b->objs[k]);
 		}
 	}
 }
@@ -142,8 +154,7 @@ static void toy_loop_cross_alloc(struct toy_bench *b, enum toy_bench_side side,
 	void *p;
 
 	for (head = 0; head < ops; head++) {
-		p = side == TOY_SIDE ? toy_cache_alloc(b->toy_cache[0]) :
-			kmem_cache_alloc(b->kernel_cache[0], GFP_KERNEL);
+		p = toy_bench_obj_alloc(b, side);
 		/* Acquire: the consumer has read the slot it handed back. */
 		while (head - smp_load_acquire(&ring->tail) == TOY_BENCH_RING)
 			cpu_relax();
@@ -168,12 +179,8 @@ static void toy_loop_cross_free(struct toy_bench *b, enum toy_bench_side side,
 		p = ring->slot[tail % TOY_BENCH_RING];
 		/* Release: the slot is read before the producer reuses it. */
 		smp_store_release(&ring->tail, tail + 1);
-		if (!p)
-			continue;
-		if (side == TOY_SIDE)
-			toy_cache_free(b->toy_cache[0], p);
-		else
-			kmem_cache_free(b->kernel_cache[0], p);
+		if (p)
+			toy_bench_obj_free(b, side, p);
 	}
 }
 

@@ -202,9 +202,9 @@ static inline unsigned int toy_page_order(const struct toy_page *page)
  * Page indices run from 0 to toy_zone_nr_pages() - 1, block by block.  A
  * zone whose blocks are one physically contiguous range, the usual case,
  * answers with a subtraction and a bounds check, as compaction trusts a
- * zone it has found contiguous (zone->contiguous); otherwise the first struct page of each
- * order-10 block holds the block's number + 1 in its private field (see
- * toy_zone_create()).
+ * zone it has found contiguous (zone->contiguous); otherwise the first
+ * struct page of each order-10 block holds the block's number + 1 in its
+ * private field (see toy_zone_create()).
  *
  * Return: the index of the page holding @addr, or -1 when @addr is not in
  * one of @zone's pages.

@@ -612,25 +612,51 @@ static __always_inline void toy_array_unlock(struct toy_cache *cache)
 	toy_local_unlock(&cache->cpu_cache->lock);
 }
 
+/*
+ * Take up to @want objects, from the shared array first, then from the
+ * slabs; cache->lock held.  Returns how many.
+ */
+static unsigned int toy_cache_take(struct toy_cache *cache,
+				   struct toy_array_entry *out, unsigned int want)
+{
+	struct toy_shared_array *shared = cache->shared_array;
+	unsigned int n = 0;
+
+	while (shared && shared->avail && n < want)
+		out[n++] = shared->entry[--shared->avail];
+	return n + toy_slab_take(cache, out + n, want - n);
+}
+
+/*
+ * Give @count objects back, to the shared array while it has room, then to
+ * their slabs; cache->lock held.  Slabs that become free go on @release.
+ */
+static void toy_cache_give(struct toy_cache *cache,
+			   const struct toy_array_entry *c, unsigned int count,
+			   struct list_head *release)
+{
+	struct toy_shared_array *shared = cache->shared_array;
+	unsigned int i = 0;
+
+	while (shared && shared->avail < shared->limit && i < count)
+		shared->entry[shared->avail++] = c[i++];
+	while (i < count)
+		toy_slab_put(cache, &c[i++], release);
+}
+
 /* Refill an empty CPU array, held busy.  Returns objects moved. */
 static unsigned int toy_cache_refill(struct toy_cache *cache,
 				     struct toy_array_cache *ac)
 {
-	struct toy_shared_array *shared;
-	unsigned int want, taken, n = 0;
 	unsigned long flags;
+	unsigned int n;
 
 	spin_lock_irqsave(&cache->lock, flags);
-	want = min(cache->batchcount, TOY_AC_MAX_LIMIT - ac->avail);
-	shared = cache->shared_array;
-	while (shared && shared->avail && n < want) {
-		ac->entry[ac->avail++] = shared->entry[--shared->avail];
-		n++;
-	}
-	taken = toy_slab_take(cache, &ac->entry[ac->avail], want - n);
-	ac->avail += taken;
+	n = toy_cache_take(cache, &ac->entry[ac->avail],
+			   min(cache->batchcount, TOY_AC_MAX_LIMIT - ac->avail));
+	ac->avail += n;
 	spin_unlock_irqrestore(&cache->lock, flags);
-	return n + taken;
+	return n;
 }
 
 /*
@@ -640,16 +666,10 @@ static unsigned int toy_cache_refill(struct toy_cache *cache,
 static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
 			    unsigned int count, struct list_head *release)
 {
-	struct toy_shared_array *shared;
 	unsigned long flags;
-	unsigned int i = 0;
 
 	spin_lock_irqsave(&cache->lock, flags);
-	shared = cache->shared_array;
-	while (shared && shared->avail < shared->limit && i < count)
-		shared->entry[shared->avail++] = ac->entry[i++];
-	while (i < count)
-		toy_slab_put(cache, &ac->entry[i++], release);
+	toy_cache_give(cache, ac->entry, count, release);
 	spin_unlock_irqrestore(&cache->lock, flags);
 	ac->avail -= count;
 	memmove(ac->entry, ac->entry + count, ac->avail * sizeof(*ac->entry));
@@ -677,17 +697,12 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
 static struct toy_array_entry toy_cache_alloc_direct(struct toy_cache *cache,
 						     bool first)
 {
-	struct toy_shared_array *shared;
 	struct toy_array_entry c = { };
 	unsigned long flags;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	cache->direct_allocs += first;
-	shared = cache->shared_array;
-	if (shared && shared->avail)
-		c = shared->entry[--shared->avail];
-	else
-		toy_slab_take(cache, &c, 1);
+	toy_cache_take(cache, &c, 1);
 	spin_unlock_irqrestore(&cache->lock, flags);
 	return c;
 }
@@ -830,16 +845,11 @@ static void toy_cache_free_direct(struct toy_cache *cache,
 				  const struct toy_array_entry *c,
 				  struct list_head *release)
 {
-	struct toy_shared_array *shared;
 	unsigned long flags;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	cache->direct_frees++;
-	shared = cache->shared_array;
-	if (shared && shared->avail < shared->limit)
-		shared->entry[shared->avail++] = *c;
-	else
-		toy_slab_put(cache, c, release);
+	toy_cache_give(cache, c, 1, release);
 	spin_unlock_irqrestore(&cache->lock, flags);
 }
 
