@@ -2,21 +2,26 @@
 #
 # toyalloc: the two commands are `make run` and `make test`.
 #
-#   make          build toyalloc.ko against Debian's linux-headers-amd64
-#   make run      boot Debian's kernel in QEMU, load the module, show it work;
-#                 the text goes to qemu/build/run.log, pictures beside it
-#   make shell    the same VM with a shell; the module is in /toyalloc.ko
+#   make          build toyalloc.ko and its client toyalloc_ctl.ko (nothing
+#                 is installed: the kernel headers must be there)
+#   make run      boot Debian's kernel in QEMU, load the modules, show them
+#                 work; the text goes to qemu/build/run.log, pictures beside it
+#   make shell    the same VM with a shell; the modules are in /
 #   make kunit    the KUnit suites under kunit.py (UML; KUNIT_ARCH=x86_64)
 #   make check    checkpatch --strict and sparse
 #   make test     everything above that checks something; ends "N passed, N failed"
 #   make bench    toyalloc against the kernel's allocators (UML and QEMU)
+#   make deps     install what run, test and bench need (Debian, as root;
+#                 they call it themselves)
 #
-# KDIR overrides the kernel headers; KVER the Debian kernel release.
+# KDIR overrides the kernel headers; KVER the Debian kernel release.  By
+# default: the Debian kernel of linux-headers-amd64, else the running
+# kernel's build directory when that is a Debian kernel's.
 
 SHELL := /bin/bash
-KVER ?= $(shell scripts/debian-kernel.sh)
-KDIR ?= /usr/src/linux-headers-$(KVER)
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m
+KVER ?= $(shell scripts/debian-kernel.sh 2>/dev/null)
+KDIR ?= $(if $(KVER),/usr/src/linux-headers-$(KVER),$(shell scripts/debian-kernel.sh --running))
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m
 
 .PHONY: all module deps run shell kunit check test bench clean
 
@@ -25,15 +30,16 @@ all: module
 deps:
 	@scripts/deps.sh
 
-module: deps
+module:
+	@[ -d "$(KDIR)" ] || { echo "no kernel headers: run 'make deps' as root, or set KDIR"; exit 1; }
 	+$(KBUILD) W=1 modules
 
-run: module
+run: deps module
 	mkdir -p qemu/build
 	set -o pipefail; qemu/run.sh demo | tee qemu/build/run.log
 	scripts/plot.sh qemu/build/run.log qemu/build
 
-shell: module
+shell: deps module
 	qemu/run.sh shell
 
 kunit: deps

@@ -13,7 +13,7 @@
 #include <kunit/test.h>
 #include <linux/module.h>
 
-#include "../module/bench.h"
+#include "../module/ctl/ctl.h"
 
 static unsigned long bench_ops = 1024;
 module_param(bench_ops, ulong, 0444);

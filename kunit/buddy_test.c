@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "../module/buddy.h"
+#include "../module/internal.h"
 #include "helpers.h"
 
 #define TEST_BLOCKS		2

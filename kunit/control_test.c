@@ -14,9 +14,8 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
-#include "../module/buddy.h"
-#include "../module/control.h"
-#include "../module/frag.h"
+#include "../module/internal.h"
+#include "../module/ctl/ctl.h"
 #include "helpers.h"
 
 struct parse_case {

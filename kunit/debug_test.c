@@ -18,10 +18,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 
-#include "../module/buddy.h"
-#include "../module/report.h"
-#include "../module/slab.h"
-#include "../module/slab_debug.h"
+#include "../module/internal.h"
 #include "helpers.h"
 
 struct debug_test {

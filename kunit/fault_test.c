@@ -13,9 +13,7 @@
 #include <linux/sched.h>
 #include <linux/vmstat.h>
 
-#include "../module/buddy.h"
-#include "../module/kmalloc.h"
-#include "../module/slab.h"
+#include "../module/internal.h"
 #include "helpers.h"
 
 /* Order-10 blocks are freed straight to the buddy lists: none may be missing. */

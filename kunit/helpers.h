@@ -11,8 +11,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
-#include "../module/buddy.h"
-#include "../module/slab.h"
+#include "../module/internal.h"
 
 /*
  * The common .exit of suites that build a zone and a cache set: destroying

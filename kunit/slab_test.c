@@ -19,9 +19,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "../module/buddy.h"
-#include "../module/kmalloc.h"
-#include "../module/slab.h"
+#include "../module/internal.h"
 #include "helpers.h"
 
 #define TEST_BLOCKS	4

@@ -27,9 +27,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "../module/buddy.h"
-#include "../module/kmalloc.h"
-#include "../module/slab.h"
+#include "../module/internal.h"
 #include "helpers.h"
 
 #define STRESS_OPS	1000000

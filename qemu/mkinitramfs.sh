@@ -1,9 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Pack the VM's initramfs: static busybox, toyalloc.ko, toyctl (built here,
-# statically), the guest scripts,
-# and from the host kmod (insmod/rmmod, one load attempt per call, unlike
+# Pack the VM's initramfs: static busybox, toyalloc.ko and its client
+# toyalloc_ctl.ko, toyctl (built here, statically), the guest scripts, and from the host kmod (insmod/rmmod, one load attempt per call, unlike
 # busybox's) and procps' slabtop with the libraries they link.  Prints the
 # path of the archive.
 set -euo pipefail
@@ -13,7 +12,9 @@ top=$here/..
 build=$here/build
 root=$build/root
 
-[ -f "$top/toyalloc.ko" ] || { echo "mkinitramfs.sh: build toyalloc.ko first (make)" >&2; exit 1; }
+for ko in toyalloc toyalloc_ctl; do
+	[ -f "$top/$ko.ko" ] || { echo "mkinitramfs.sh: build $ko.ko first (make)" >&2; exit 1; }
+done
 
 # Copy a host binary and every library ldd names into the root.
 add_binary() {
@@ -32,8 +33,8 @@ cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$here/init" "$root/init"
 cp "$here"/guest/*.sh "$root/guest/"
-cp "$top/toyalloc.ko" "$root/"
-gcc -O2 -Wall -Wextra -Werror -static -o "$root/bin/toyctl" "$here/toyctl.c"
+cp "$top/toyalloc.ko" "$top/toyalloc_ctl.ko" "$root/"
+gcc -O2 -Wall -Wextra -Werror -static -o "$root/bin/toyctl" "$top/module/tools/toyctl.c"
 add_binary /usr/bin/kmod
 add_binary /usr/bin/slabtop
 mkdir -p "$root/sbin"

@@ -22,9 +22,9 @@ vm_ops=${BENCH_VM_OPS:-20000}
 reps=${BENCH_REPS:-5}
 csv=$out/bench.csv
 
-# "toyalloc: bench: NAME toy_ns=T kernel_ns=K ratio=R ..." -> CSV rows.
+# "toyalloc_ctl: bench: NAME toy_ns=T kernel_ns=K ratio=R ..." -> CSV rows.
 to_csv() {
-	grep -o 'toyalloc: bench: .*' | sed 's/\r$//' |
+	grep -o 'toyalloc_ctl: bench: .*' | sed 's/\r$//' |
 		awk -v env="$1" '{
 			for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 			print $3 "," env "," v["toy_ns"] "," v["kernel_ns"] "," v["ratio"]

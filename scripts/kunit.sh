@@ -8,7 +8,7 @@
 # The kernel tree is Debian's linux-source-6.1, unpacked once outside the
 # repository by scripts/kernel-tree.sh; builds are cached beside it.
 # This repository is linked into it as drivers/toyalloc (Kconfig from
-# kunit/Kconfig), and kunit.py runs with kunit/.kunitconfig.
+# module/Kconfig), and kunit.py runs with kunit/.kunitconfig.
 # KUNIT_ARCH=x86_64 runs under QEMU with 2 CPUs instead of UML.
 # KUNIT_CONFIG=sanitizers uses kunit/sanitizers.kunitconfig (KASAN, UBSAN,
 # KFENCE, kmemleak, lockdep, ...; x86_64 only) and boots with init_on_alloc
@@ -24,8 +24,8 @@ build=$(dirname "$tree")/build-$arch${config:+-$config}
 kunitconfig=$top/kunit/${config:+$config}.kunitconfig
 
 ln -sfn "$top" "$tree/drivers/toyalloc"
-grep -q 'drivers/toyalloc/kunit/Kconfig' "$tree/drivers/Kconfig" ||
-	sed -i '$i source "drivers/toyalloc/kunit/Kconfig"' "$tree/drivers/Kconfig"
+sed -i '/drivers\/toyalloc\//d' "$tree/drivers/Kconfig"
+sed -i '$i source "drivers/toyalloc/module/Kconfig"' "$tree/drivers/Kconfig"
 grep -q 'toyalloc/' "$tree/drivers/Makefile" ||
 	echo 'obj-$(CONFIG_TOYALLOC) += toyalloc/' >>"$tree/drivers/Makefile"
 

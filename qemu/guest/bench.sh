@@ -5,11 +5,11 @@
 # benchops= and benchreps= come from the kernel command line.
 . /guest/lib.sh
 
-insmod /toyalloc.ko
+load
 dmesg -c >/dev/null
 toyctl bench "${benchops:-20000}" "${benchreps:-5}"
 echo "=== BEGIN bench"
-dmesg | grep -o 'toyalloc: bench.*'
+dmesg | grep -o 'toyalloc_ctl: bench.*'
 echo "=== END bench"
 echo "=== BEGIN slabinfo-kernel"
 grep -E '^kmalloc-[0-9]+k? ' /proc/slabinfo
@@ -17,4 +17,4 @@ echo "=== END slabinfo-kernel"
 echo "=== BEGIN slabinfo-toy"
 grep '^toy-kmalloc-' /proc/toyslabinfo
 echo "=== END slabinfo-toy"
-rmmod toyalloc
+unload

@@ -12,7 +12,7 @@ say() {
 	"$@"
 }
 
-insmod /toyalloc.ko nr_blocks=8
+load nr_blocks=8
 dmesg | grep 'toyalloc: zone'
 say cat /proc/toybuddyinfo
 
@@ -64,6 +64,6 @@ toyctl release >/dev/null
 echo 0 >/sys/kernel/tracing/events/toyalloc/enable
 say sh -c "grep -o 'toy_[a-z_]*: .*' /sys/kernel/tracing/trace"
 
-rmmod toyalloc
+unload
 echo
 echo "toyalloc unloaded"

@@ -24,6 +24,16 @@ rmmod() {
 	/sbin/rmmod "$@"
 }
 
+# The allocator with the given parameters, then its client toyalloc_ctl
+# (/dev/toyalloc), as modprobe would load them; and both out again.
+load() {
+	insmod /toyalloc.ko "$@" && insmod /toyalloc_ctl.ko
+}
+
+unload() {
+	rmmod toyalloc_ctl && rmmod toyalloc
+}
+
 # Succeeds when the command fails.
 fails() {
 	! "$@"
@@ -125,12 +135,12 @@ zone_map_pages() {
 # One load/use/unload cycle: a workload, a large kmalloc and a cache with a
 # live object are all left for rmmod to clean up.
 lifecycle() {
-	insmod /toyalloc.ko nr_blocks=2 &&
+	load nr_blocks=2 &&
 		toyctl workload "$1" 300 >/dev/null &&
 		toyctl kmalloc 5000 >/dev/null &&
 		toyctl cache-create cycle 100 0 >/dev/null &&
 		toyctl cache-alloc cycle >/dev/null &&
-		rmmod toyalloc
+		unload
 }
 
 # Taint flags other than O (out-of-tree module, 4096) and E (unsigned

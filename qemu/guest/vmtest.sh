@@ -7,7 +7,8 @@
 echo "vmtest: start"
 dmesg -c >/dev/null
 
-check "insmod with the default nr_blocks" insmod /toyalloc.ko
+check "insmod with the default nr_blocks" load
+check "toyalloc stays while its client toyalloc_ctl is loaded" fails rmmod toyalloc
 check "/proc/toybuddyinfo is mode 0444" \
 	sh -c 'ls -l /proc/toybuddyinfo | grep -q "^-r--r--r--"'
 check "/proc/toybuddyinfo is exactly the /proc/buddyinfo format" buddyinfo_format_ok
@@ -118,14 +119,14 @@ toyctl shrink >/dev/null
 check "after the fuzzing and a shrink the zone is whole" \
 	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
 
-check "rmmod" rmmod toyalloc
+check "rmmod" unload
 check "/proc/toybuddyinfo is gone after rmmod" test ! -e /proc/toybuddyinfo
 check "/proc/toyslabinfo is gone after rmmod" test ! -e /proc/toyslabinfo
 
-check "insmod nr_blocks=4" insmod /toyalloc.ko nr_blocks=4
+check "insmod nr_blocks=4" load nr_blocks=4
 check "nr_blocks=4 shows 4 blocks at order 10" \
 	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 4"
-check "rmmod after nr_blocks=4" rmmod toyalloc
+check "rmmod after nr_blocks=4" unload
 
 for bad in 0 -1 1025 100000000; do
 	check "nr_blocks=$bad is refused" fails insmod /toyalloc.ko nr_blocks=$bad
@@ -141,15 +142,15 @@ check "the ENOMEM insmod gives one clear dmesg line" \
 after=$(mem_free_kb)
 check "a failed insmod gives every block back (MemFree $before -> $after kB)" \
 	test $((before - after)) -lt 8192
-check "insmod works after the failures" insmod /toyalloc.ko
-check "rmmod at the end" rmmod toyalloc
+check "insmod works after the failures" load
+check "rmmod at the end" unload
 
-check "insmod slab_debug=FZPU page_poison=1" insmod /toyalloc.ko slab_debug=FZPU page_poison=1
+check "insmod slab_debug=FZPU page_poison=1" load slab_debug=FZPU page_poison=1
 check "a workload under full debugging" \
 	ctl_says "workload 11 3000" "ops 3000 allocs [0-9]+ frees [0-9]+ failures [0-9]+ live [0-9]+ ns [0-9]+"
 check "validators pass under full debugging" ctl_says validate ok
 check "debugging reports nothing for correct use" fails sh -c 'dmesg | grep -q "BUG "'
-check "rmmod after debugging" rmmod toyalloc
+check "rmmod after debugging" unload
 check "slab_debug=FQ is refused" fails insmod /toyalloc.ko slab_debug=FQ
 check "slab_debug=FQ gives one clear dmesg line" \
 	test "$(dmesg | grep -c "toyalloc: slab_debug=FQ: only the letters F, Z, P and U are known")" = 1

@@ -35,10 +35,9 @@
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
-#include "report.h"
-#include "slab.h"
-#include "slab_debug.h"
+#include "../internal.h"
 
 /**
  * toy_debug_layout() - the bytes debugging adds after each object
@@ -81,6 +80,7 @@ struct toy_track *toy_get_track(struct toy_cache *cache, void *obj,
 {
 	return (struct toy_track *)(obj + cache->track) + item;
 }
+EXPORT_SYMBOL_IF_KUNIT(toy_get_track);
 
 static void toy_set_track(struct toy_cache *cache, void *obj,
 			  enum toy_track_item item, unsigned long caller)

@@ -5,10 +5,11 @@
  * At insmod the module takes nr_blocks order-10 blocks (4 MiB each) from the
  * kernel and builds its default zone over them, a set of caches on that
  * zone and the toy-kmalloc-* size classes in it; /proc/toybuddyinfo and
- * /proc/toyslabinfo show them, /dev/toyalloc drives them.  The allocator
- * layers (buddy.c, slab.c, kmalloc.c) are instance-based and know nothing
- * of this file; here are the module parameters, the default instances and
- * the exported entry points that use them.
+ * /proc/toyslabinfo show them (views/).  The allocator layers (buddy.c,
+ * slab.c, kmalloc.c) are instance-based and know nothing of this file; here
+ * are the module parameters, the default instances and the exported entry
+ * points that use them.  Clients such as toyalloc_ctl (/dev/toyalloc) use
+ * only what include/toyalloc.h declares.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -19,14 +20,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "buddy.h"
-#include "control.h"
-#include "debugfs.h"
-#include "kmalloc.h"
-#include "procfs.h"
-#include "slab.h"
-#include "slab_debug.h"
-#include "toyalloc.h"
+#include "../internal.h"
 
 static int nr_blocks = 16;
 module_param(nr_blocks, int, 0444);
@@ -40,9 +34,9 @@ static char *slab_debug = "";
 module_param(slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug, "debug every cache: letters of F (checks), Z (red zones), P (poison), U (owner tracking), as slub_debug=");
 
-static struct toy_zone *toy_default_zone;
-static struct toy_caches toy_default_caches;
-static struct toy_kmalloc toy_default_kmalloc;
+static struct toy_zone *default_zone;
+static struct toy_caches default_caches;
+static struct toy_kmalloc default_kmalloc;
 
 /**
  * toy_alloc_pages() - allocate 2^@order pages from the default zone
@@ -54,7 +48,7 @@ static struct toy_kmalloc toy_default_kmalloc;
  */
 void *toy_alloc_pages(unsigned int order)
 {
-	return toy_zone_alloc(toy_default_zone, order);
+	return toy_zone_alloc(default_zone, order);
 }
 EXPORT_SYMBOL_GPL(toy_alloc_pages);
 
@@ -67,7 +61,7 @@ EXPORT_SYMBOL_GPL(toy_alloc_pages);
  */
 int toy_free_pages(void *addr, unsigned int order)
 {
-	return toy_zone_free(toy_default_zone, addr, order);
+	return toy_zone_free(default_zone, addr, order);
 }
 EXPORT_SYMBOL_GPL(toy_free_pages);
 
@@ -85,7 +79,7 @@ struct toy_cache *toy_kmem_cache_create(const char *name, unsigned int size,
 					unsigned int align, unsigned long flags,
 					void (*ctor)(void *))
 {
-	return toy_cache_create(&toy_default_caches, name, size, align, flags,
+	return toy_cache_create(&default_caches, name, size, align, flags,
 				ctor);
 }
 EXPORT_SYMBOL_GPL(toy_kmem_cache_create);
@@ -99,7 +93,7 @@ EXPORT_SYMBOL_GPL(toy_kmem_cache_create);
  */
 void *toy_kmalloc(size_t size, gfp_t flags)
 {
-	return toy_kmalloc_alloc(&toy_default_kmalloc, size, flags);
+	return toy_kmalloc_alloc(&default_kmalloc, size, flags);
 }
 EXPORT_SYMBOL_GPL(toy_kmalloc);
 
@@ -111,7 +105,7 @@ EXPORT_SYMBOL_GPL(toy_kmalloc);
  */
 int toy_kfree(const void *ptr)
 {
-	return toy_kmalloc_free(&toy_default_kmalloc, ptr);
+	return toy_kmalloc_free(&default_kmalloc, ptr);
 }
 EXPORT_SYMBOL_GPL(toy_kfree);
 
@@ -123,9 +117,46 @@ EXPORT_SYMBOL_GPL(toy_kfree);
  */
 size_t toy_ksize(const void *ptr)
 {
-	return toy_kmalloc_size(&toy_default_kmalloc, ptr);
+	return toy_kmalloc_size(&default_kmalloc, ptr);
 }
 EXPORT_SYMBOL_GPL(toy_ksize);
+
+/**
+ * toy_default_zone() - the zone built at insmod from the module parameters
+ *
+ * Return: the zone, valid while toyalloc is loaded.
+ */
+struct toy_zone *toy_default_zone(void)
+{
+	return default_zone;
+}
+EXPORT_SYMBOL_GPL(toy_default_zone);
+
+/**
+ * toy_default_caches() - the caches of the default zone
+ *
+ * The set /proc/toyslabinfo lists, where toy_kmem_cache_create() makes
+ * caches.
+ *
+ * Return: the set, valid while toyalloc is loaded.
+ */
+struct toy_caches *toy_default_caches(void)
+{
+	return &default_caches;
+}
+EXPORT_SYMBOL_GPL(toy_default_caches);
+
+/**
+ * toy_default_kmalloc() - the toy-kmalloc-* size classes of the default zone
+ *
+ * Return: the size classes toy_kmalloc() uses, valid while toyalloc is
+ * loaded.
+ */
+struct toy_kmalloc *toy_default_kmalloc(void)
+{
+	return &default_kmalloc;
+}
+EXPORT_SYMBOL_GPL(toy_default_kmalloc);
 
 static int __init toyalloc_init(void)
 {
@@ -145,35 +176,29 @@ static int __init toyalloc_init(void)
 	ret = toy_cpus_init();
 	if (ret)
 		return ret;
-	toy_default_zone = toy_zone_create("toy", nr_blocks, TOY_ZONE_PCP |
+	default_zone = toy_zone_create("toy", nr_blocks, TOY_ZONE_PCP |
 					   (page_poison ? TOY_ZONE_POISON : 0));
-	if (IS_ERR(toy_default_zone)) {
-		ret = PTR_ERR(toy_default_zone);
+	if (IS_ERR(default_zone)) {
+		ret = PTR_ERR(default_zone);
 		pr_err("cannot take %d blocks of 4 MiB: %d\n", nr_blocks, ret);
 		goto fail_zone;
 	}
-	toy_caches_init(&toy_default_caches, toy_default_zone, debug_flags);
-	ret = toy_kmalloc_init(&toy_default_kmalloc, &toy_default_caches);
+	toy_caches_init(&default_caches, default_zone, debug_flags);
+	ret = toy_kmalloc_init(&default_kmalloc, &default_caches);
 	if (ret)
 		goto fail_kmalloc;
-	ret = toy_procfs_init(toy_default_zone, &toy_default_caches);
+	ret = toy_procfs_init(default_zone, &default_caches);
 	if (ret)
 		goto fail_procfs;
-	ret = toy_control_init(toy_default_zone, &toy_default_caches,
-			       &toy_default_kmalloc);
-	if (ret)
-		goto fail_control;
-	toy_debugfs_init(toy_default_zone, &toy_default_caches);
-	pr_info("zone %s: %d blocks, %lu pages\n", toy_default_zone->name,
-		nr_blocks, toy_zone_nr_pages(toy_default_zone));
+	toy_debugfs_init(default_zone, &default_caches);
+	pr_info("zone %s: %d blocks, %lu pages\n", default_zone->name,
+		nr_blocks, toy_zone_nr_pages(default_zone));
 	return 0;
 
-fail_control:
-	toy_procfs_exit();
 fail_procfs:
-	toy_kmalloc_exit(&toy_default_kmalloc);
+	toy_kmalloc_exit(&default_kmalloc);
 fail_kmalloc:
-	toy_zone_destroy(toy_default_zone);
+	toy_zone_destroy(default_zone);
 fail_zone:
 	toy_cpus_exit();
 	return ret;
@@ -182,11 +207,10 @@ fail_zone:
 static void __exit toyalloc_exit(void)
 {
 	toy_debugfs_exit();
-	toy_control_exit();
 	toy_procfs_exit();
-	toy_kmalloc_exit(&toy_default_kmalloc);
-	toy_caches_exit(&toy_default_caches);
-	toy_zone_destroy(toy_default_zone);
+	toy_kmalloc_exit(&default_kmalloc);
+	toy_caches_exit(&default_caches);
+	toy_zone_destroy(default_zone);
 	toy_cpus_exit();
 }
 

@@ -17,7 +17,7 @@
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 
-#include "report.h"
+#include "../internal.h"
 
 /**
  * toy_report_counted() - count a report for the running KUnit test

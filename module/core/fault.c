@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #include <linux/fault-inject.h>
 
-#include "fault.h"
+#include "../internal.h"
 
 #ifdef CONFIG_FAULT_INJECTION
 static DECLARE_FAULT_ATTR(toy_fault_attr);

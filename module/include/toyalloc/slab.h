@@ -13,7 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-#include "cpus.h"
+#include <toyalloc/cpus.h>
 
 struct seq_file;
 struct toy_page;
@@ -218,20 +218,13 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 				   unsigned long flags, void (*ctor)(void *));
 int toy_cache_destroy(struct toy_cache *cache);
 void *toy_cache_alloc(struct toy_cache *cache);
-void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller);
 int toy_cache_free(struct toy_cache *cache, void *obj);
-int toy_cache_free_caller(struct toy_cache *cache, void *obj,
-			  unsigned long caller);
-int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller);
 unsigned long toy_cache_shrink(struct toy_cache *cache);
+unsigned long toy_caches_shrink(struct toy_caches *caches);
 int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 		   unsigned int batchcount, unsigned int shared);
 int toy_cache_validate(struct toy_cache *cache);
-struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj);
+int toy_caches_validate(struct toy_caches *caches);
 void toy_cache_get_stats(struct toy_cache *cache, struct toy_cache_stats *stats);
-
-void toy_slabinfo_header(struct seq_file *m);
-void toy_cache_slabinfo_show(struct seq_file *m, struct toy_cache *cache);
-int toy_caches_tune_line(struct toy_caches *caches, char *line);
 
 #endif /* _TOYALLOC_SLAB_H */

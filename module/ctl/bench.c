@@ -45,13 +45,10 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/math64.h>
+#include <kunit/visibility.h>
 
-#include "bench.h"
-#include "buddy.h"
-#include "kmalloc.h"
-#include "slab.h"
+#include "ctl.h"
 
-#define TOY_BENCH_MAX_REPS	15
 #define TOY_BENCH_MAX_BATCH	1024
 #define TOY_BENCH_ZONE_BLOCKS	16
 #define TOY_BENCH_RING		256	/* a power of two */
@@ -519,6 +516,7 @@ void toy_bench_print(const struct toy_bench_result *r, void *priv)
 		ratio % 1000, r->toy_spread / 10, r->toy_spread % 10,
 		r->kernel_spread / 10, r->kernel_spread % 10);
 }
+EXPORT_SYMBOL_IF_KUNIT(toy_bench_print);
 
 /**
  * toy_bench_run() - run every benchmark once
@@ -543,7 +541,7 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 	unsigned int i, order;
 	int ret;
 
-	if (!cfg->reps || cfg->reps > TOY_BENCH_MAX_REPS || ops < 1024 ||
+	if (!cfg->reps || cfg->reps > TOY_BENCH_MAX_REPS || ops < TOY_BENCH_MIN_OPS ||
 	    ops > TOY_BENCH_MAX_OPS)
 		return -EINVAL;
 	ret = toy_bench_setup(&b);
@@ -574,3 +572,4 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 out:
 	return toy_bench_teardown(&b) ?: ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(toy_bench_run);

@@ -28,7 +28,7 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
-#include "cpus.h"
+#include "../internal.h"
 
 struct toy_cpu_call {
 	void (*fn)(int cpu, void *arg);
@@ -74,7 +74,6 @@ void toy_on_each_cpu(void (*fn)(int cpu, void *arg), void *arg)
 	cpus_read_unlock();
 	mutex_unlock(&toy_visit_mutex);
 }
-EXPORT_SYMBOL_GPL(toy_on_each_cpu);
 
 static enum cpuhp_state toy_cpu_dead_state;
 
@@ -101,7 +100,6 @@ int toy_cpus_init(void)
 	toy_cpu_dead_state = ret;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(toy_cpus_init);
 
 /**
  * toy_cpus_exit() - remove the hotplug state; every instance is gone
@@ -110,7 +108,6 @@ void toy_cpus_exit(void)
 {
 	cpuhp_remove_multi_state(toy_cpu_dead_state);
 }
-EXPORT_SYMBOL_GPL(toy_cpus_exit);
 
 /**
  * toy_cpu_dead_add() - call @dead->fn for every CPU that goes offline
@@ -124,7 +121,6 @@ int toy_cpu_dead_add(struct toy_cpu_dead *dead)
 {
 	return cpuhp_state_add_instance_nocalls(toy_cpu_dead_state, &dead->node);
 }
-EXPORT_SYMBOL_GPL(toy_cpu_dead_add);
 
 /**
  * toy_cpu_dead_remove() - stop the calls; none runs once this returns
@@ -136,4 +132,3 @@ void toy_cpu_dead_remove(struct toy_cpu_dead *dead)
 {
 	cpuhp_state_remove_instance_nocalls(toy_cpu_dead_state, &dead->node);
 }
-EXPORT_SYMBOL_GPL(toy_cpu_dead_remove);

@@ -22,8 +22,7 @@
 #include <linux/seq_file.h>
 #include <kunit/visibility.h>
 
-#include "buddy.h"
-#include "frag.h"
+#include "../internal.h"
 
 struct toy_contig_info {
 	unsigned long free_pages;
@@ -116,6 +115,7 @@ void toy_zone_unusable_show(struct seq_file *m, struct toy_zone *zone)
 {
 	toy_zone_index_show(m, zone, toy_unusable_index, "%d.%03d ");
 }
+EXPORT_SYMBOL_IF_KUNIT(toy_zone_unusable_show);
 
 /**
  * toy_zone_extfrag_show() - a zone's line of extfrag_index
@@ -126,3 +126,4 @@ void toy_zone_extfrag_show(struct seq_file *m, struct toy_zone *zone)
 {
 	toy_zone_index_show(m, zone, toy_extfrag_index, "%2d.%03d ");
 }
+EXPORT_SYMBOL_IF_KUNIT(toy_zone_extfrag_show);

@@ -2,15 +2,15 @@
 /*
  * toyctl - drive and observe toyalloc from user space
  *
- *	toyctl alloc ORDER | free H | kmalloc SIZE | release | shrink | validate
- *	toyctl cache-create NAME SIZE ALIGN | cache-alloc NAME | cache-destroy NAME
- *	toyctl workload SEED OPS | bench OPS REPS
+ *	toyctl COMMAND [ARGUMENT...]
  *	toyctl stats | map | frag | buddyinfo | slabinfo
  *
- * Commands go to /dev/toyalloc as one line, and the reply read back from the
- * same descriptor is printed; the views print toyalloc's debugfs and /proc
- * files.  Exits 1 with the kernel's error when a command is refused (dmesg
- * has the reason).  Built statically for the VM's initramfs.
+ * A command goes to /dev/toyalloc (the toyalloc_ctl module) as one line,
+ * and the reply read back from the same descriptor is printed; the device
+ * knows its commands, and "toyctl help" prints them.  The views print
+ * toyalloc's debugfs and /proc files.  Exits 1 with the kernel's error
+ * when a command is refused (dmesg has the reason).  Built statically for
+ * the VM's initramfs.
  */
 
 #include <errno.h>
@@ -25,9 +25,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char usage[] =
-	"usage: toyctl alloc ORDER | free H | kmalloc SIZE | release | shrink | validate\n"
-	"       toyctl cache-create NAME SIZE ALIGN | cache-alloc NAME | cache-destroy NAME\n"
-	"       toyctl workload SEED OPS | bench OPS REPS\n"
+	"usage: toyctl COMMAND [ARGUMENT...]   (toyctl help: the commands)\n"
 	"       toyctl stats | map | frag | buddyinfo | slabinfo\n";
 
 static const struct view {
@@ -72,7 +70,7 @@ static int show_view(const struct view *v)
 
 static int send_command(int argc, char **argv)
 {
-	char line[LINE_MAX_LEN + 2], reply[256];
+	char line[LINE_MAX_LEN + 2], reply[1024];
 	size_t len = 0;
 	ssize_t n;
 	int i, fd;

@@ -21,11 +21,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "buddy.h"
-#include "debugfs.h"
-#include "fault.h"
-#include "frag.h"
-#include "slab.h"
+#include "../internal.h"
 
 #define TOY_MAP_MAX_BLOCKS	16
 
@@ -45,6 +41,41 @@ static int toy_extfrag_index_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(toy_extfrag_index);
+
+/*
+ * toy_zone_dump() - print every block of a zone, the lecture's view_chunk
+ *
+ * One line per block, in address order: "block offset order state side",
+ * the offset being the page index in the block, the side "left" or "right"
+ * (the TYPE bit) or "-" for a whole order-10 block.  Taken under the zone
+ * lock, one order-10 block at a time.
+ */
+static void toy_zone_dump(struct seq_file *m, struct toy_zone *zone,
+			  unsigned int max_blocks)
+{
+	unsigned long block, idx, flags;
+	unsigned int order;
+	u8 meta;
+
+	seq_puts(m, "# block offset order state side\n");
+	for (block = 0; block < min(zone->nr_blocks, max_blocks); block++) {
+		spin_lock_irqsave(&zone->lock, flags);
+		for (idx = block << TOY_MAX_ORDER;
+		     idx < (block + 1) << TOY_MAX_ORDER; idx += BIT(order)) {
+			meta = zone->pages[idx].meta;
+			order = toy_meta_order(meta);
+			seq_printf(m, "%lu %lu %u %s %s\n", block,
+				   idx & (TOY_BLOCK_PAGES - 1), order,
+				   meta & TOY_META_ALLOCATED ? "allocated" : "free",
+				   order == TOY_MAX_ORDER ? "-" :
+				   meta & TOY_META_RIGHT ? "right" : "left");
+		}
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	if (zone->nr_blocks > max_blocks)
+		seq_printf(m, "# %u more blocks not shown\n",
+			   zone->nr_blocks - max_blocks);
+}
 
 static int toy_zone_map_show(struct seq_file *m, void *v)
 {

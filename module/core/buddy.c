@@ -122,11 +122,9 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
-#include "buddy.h"
-#include "cpus.h"
-#include "fault.h"
-#include "report.h"
+#include "../internal.h"
 #include "trace.h"
 
 /* The metadata cost per page that the design comment and README state. */
@@ -177,6 +175,9 @@ static void toy_free_list_add(struct toy_zone *zone, unsigned long idx,
 {
 	struct toy_page *page = &zone->pages[idx];
 
+	lockdep_assert_held(&zone->lock);
+	VM_WARN_ON_ONCE(order > TOY_MAX_ORDER || idx & (BIT(order) - 1));
+
 	WRITE_ONCE(page->meta, toy_meta(idx, order, false));
 	list_add(&page->lru, &zone->free_area[order].free_list);
 	zone->free_area[order].nr_free++;
@@ -186,6 +187,9 @@ static void toy_free_list_del(struct toy_zone *zone, unsigned long idx,
 			      unsigned int order)
 {
 	struct toy_page *page = &zone->pages[idx];
+
+	lockdep_assert_held(&zone->lock);
+	VM_WARN_ON_ONCE(order > TOY_MAX_ORDER || idx & (BIT(order) - 1));
 
 	list_del(&page->lru);
 	WRITE_ONCE(page->meta, 0);
@@ -239,6 +243,9 @@ static void toy_buddy_put(struct toy_zone *zone, unsigned long idx,
 			  unsigned int order)
 {
 	unsigned long buddy;
+
+	lockdep_assert_held(&zone->lock);
+	VM_WARN_ON_ONCE(order > TOY_MAX_ORDER || idx & (BIT(order) - 1));
 
 	WRITE_ONCE(zone->pages[idx].meta, 0);
 	while (order < TOY_MAX_ORDER) {
@@ -621,6 +628,8 @@ EXPORT_SYMBOL_GPL(toy_zone_free);
  */
 void toy_zone_drain(struct toy_zone *zone)
 {
+	might_sleep();
+
 	if (zone->pcp)
 		toy_on_each_cpu(toy_pcp_drain_cpu, zone);
 }
@@ -656,42 +665,6 @@ unsigned long toy_zone_free_pages(struct toy_zone *zone)
 	return pages;
 }
 EXPORT_SYMBOL_GPL(toy_zone_free_pages);
-
-/**
- * toy_zone_line_start() - start a per-zone line of /proc/buddyinfo style
- * @m: the seq_file
- * @zone: the zone
- *
- * "Node N, zone NAME ", as the kernel's per-zone files begin their lines,
- * the node being that of the zone's first block.
- */
-void toy_zone_line_start(struct seq_file *m, struct toy_zone *zone)
-{
-	seq_printf(m, "Node %d, zone %8s ", page_to_nid(zone->blocks[0]),
-		   zone->name);
-}
-EXPORT_SYMBOL_GPL(toy_zone_line_start);
-
-/**
- * toy_zone_buddyinfo_show() - print a zone as one /proc/buddyinfo line
- * @m: the seq_file
- * @zone: the zone
- *
- * Exactly the format of mm/vmstat.c frag_show_print(): the line start, then
- * the free block count of each order.
- */
-void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone)
-{
-	unsigned int order;
-
-	toy_zone_line_start(m, zone);
-	for (order = 0; order <= TOY_MAX_ORDER; order++) {
-		/* Lockless, as frag_show_print(): a count to read, not to act on. */
-		seq_printf(m, "%6lu ", data_race(zone->free_area[order].nr_free));
-	}
-	seq_putc(m, '\n');
-}
-EXPORT_SYMBOL_GPL(toy_zone_buddyinfo_show);
 
 /* Add what the per-CPU lists served to @stats. */
 static void toy_pcp_add_stats(struct toy_zone *zone, struct toy_order_stats *stats)
@@ -734,46 +707,7 @@ void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
 	if (stats && zone->pcp)
 		toy_pcp_add_stats(zone, stats);
 }
-EXPORT_SYMBOL_GPL(toy_zone_snapshot);
-
-/**
- * toy_zone_dump() - print every block of a zone, the lecture's view_chunk
- * @m: the seq_file
- * @zone: the zone
- * @max_blocks: print the first @max_blocks order-10 blocks only
- *
- * One line per block, in address order: "block offset order state side",
- * the offset being the page index in the block, the side "left" or "right"
- * (the TYPE bit) or "-" for a whole order-10 block.  Taken under the zone
- * lock, one order-10 block at a time.
- */
-void toy_zone_dump(struct seq_file *m, struct toy_zone *zone,
-		   unsigned int max_blocks)
-{
-	unsigned long block, idx, flags;
-	unsigned int order;
-	u8 meta;
-
-	seq_puts(m, "# block offset order state side\n");
-	for (block = 0; block < min(zone->nr_blocks, max_blocks); block++) {
-		spin_lock_irqsave(&zone->lock, flags);
-		for (idx = block << TOY_MAX_ORDER;
-		     idx < (block + 1) << TOY_MAX_ORDER; idx += BIT(order)) {
-			meta = zone->pages[idx].meta;
-			order = toy_meta_order(meta);
-			seq_printf(m, "%lu %lu %u %s %s\n", block,
-				   idx & (TOY_BLOCK_PAGES - 1), order,
-				   meta & TOY_META_ALLOCATED ? "allocated" : "free",
-				   order == TOY_MAX_ORDER ? "-" :
-				   meta & TOY_META_RIGHT ? "right" : "left");
-		}
-		spin_unlock_irqrestore(&zone->lock, flags);
-	}
-	if (zone->nr_blocks > max_blocks)
-		seq_printf(m, "# %u more blocks not shown\n",
-			   zone->nr_blocks - max_blocks);
-}
-EXPORT_SYMBOL_GPL(toy_zone_dump);
+EXPORT_SYMBOL_IF_KUNIT(toy_zone_snapshot);
 
 static int toy_zone_bad(struct toy_zone *zone, unsigned long idx,
 			const char *what)
@@ -863,6 +797,8 @@ int toy_zone_validate(struct toy_zone *zone)
 	unsigned long flags, block;
 	int ret = 0;
 
+	might_sleep();
+
 	spin_lock_irqsave(&zone->lock, flags);
 	for (block = 0; block < zone->nr_blocks && !ret; block++)
 		ret = toy_validate_block(zone, block << TOY_MAX_ORDER, nr_free);
@@ -909,6 +845,8 @@ void toy_zone_destroy(struct toy_zone *zone)
 {
 	unsigned long in_use;
 	int cpu;
+
+	might_sleep();
 
 	if (!zone)
 		return;
@@ -983,13 +921,17 @@ static bool toy_zone_contiguous(struct toy_zone *zone)
 static void toy_zone_add_block(struct toy_zone *zone, unsigned long block)
 {
 	struct page *page = zone->blocks[block];
+	unsigned long flags;
 
 	/* The page allocator left private 0; it must be 0 again at free. */
 	set_page_private(page, block + 1);
 	if (zone->flags & TOY_ZONE_POISON)
 		memset(page_address(page), PAGE_POISON, PAGE_SIZE << TOY_MAX_ORDER);
 	toy_kasan_free_block(page_address(page), TOY_MAX_ORDER);
+	/* Nobody else sees the zone yet: the lock is for the lock checks. */
+	spin_lock_irqsave(&zone->lock, flags);
 	toy_free_list_add(zone, block << TOY_MAX_ORDER, TOY_MAX_ORDER);
+	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
 static void toy_zone_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
@@ -1041,6 +983,8 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
 	unsigned int order;
 	unsigned long block;
 	int ret;
+
+	might_sleep();
 
 	if (!nr_blocks || nr_blocks > TOY_ZONE_MAX_BLOCKS || !name || !*name ||
 	    strlen(name) >= TOY_ZONE_NAME_LEN || (flags & ~TOY_ZONE_FLAGS))

@@ -23,9 +23,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
-#include "buddy.h"
-#include "kmalloc.h"
-#include "workload.h"
+#include "ctl.h"
 
 /**
  * toy_workload_init() - prepare an empty workload

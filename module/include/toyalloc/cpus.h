@@ -127,10 +127,4 @@ static inline void toy_local_unlock_cpu(struct toy_local_trylock __percpu *lock,
 	preempt_enable();
 }
 
-int toy_cpus_init(void);
-void toy_cpus_exit(void);
-void toy_on_each_cpu(void (*fn)(int cpu, void *arg), void *arg);
-int toy_cpu_dead_add(struct toy_cpu_dead *dead);
-void toy_cpu_dead_remove(struct toy_cpu_dead *dead);
-
 #endif /* _TOYALLOC_CPUS_H */

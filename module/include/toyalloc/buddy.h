@@ -11,7 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-#include "cpus.h"
+#include <toyalloc/cpus.h>
 
 #define TOY_MAX_ORDER		10
 #define TOY_NR_ORDERS		(TOY_MAX_ORDER + 1)
@@ -342,11 +342,5 @@ static inline void *toy_zone_page_address(struct toy_zone *zone,
 unsigned long toy_zone_nr_pages(const struct toy_zone *zone);
 unsigned long toy_zone_free_pages(struct toy_zone *zone);
 int toy_zone_validate(struct toy_zone *zone);
-void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
-		       struct toy_order_stats *stats);
-void toy_zone_dump(struct seq_file *m, struct toy_zone *zone,
-		   unsigned int max_blocks);
-void toy_zone_line_start(struct seq_file *m, struct toy_zone *zone);
-void toy_zone_buddyinfo_show(struct seq_file *m, struct toy_zone *zone);
 
 #endif /* _TOYALLOC_BUDDY_H */

@@ -21,10 +21,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
-#include "buddy.h"
-#include "kmalloc.h"
-#include "report.h"
-#include "slab.h"
+#include "../internal.h"
 
 static const unsigned int toy_kmalloc_sizes[TOY_KMALLOC_CLASSES] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,

@@ -124,13 +124,9 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
-#include "buddy.h"
-#include "cpus.h"
-#include "fault.h"
-#include "report.h"
-#include "slab.h"
-#include "slab_debug.h"
+#include "../internal.h"
 #include "trace.h"
 
 #ifdef CONFIG_PREEMPT_RT
@@ -457,6 +453,8 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 {
 	long page = toy_zone_page_index(cache->zone, toy_slab_base(cache, head));
 
+	lockdep_assert_held(&cache->lock);
+
 	if (toy_report_ratelimit()) {
 		if (bad < cache->num)
 			toy_report_bug("%s: bitmaps corrupted: page %ld object %u in slab, held",
@@ -496,6 +494,8 @@ static unsigned int toy_slab_take_from(struct toy_cache *cache,
 	void *first = toy_slab_base(cache, head) + head->s_mem;
 	unsigned int n = 0, idx;
 
+	lockdep_assert_held(&cache->lock);
+
 	while (n < want && head->inuse < cache->num) {
 		idx = toy_slab_next_free(cache, head);
 		/* In the slab means free: anything else is corruption. */
@@ -526,6 +526,8 @@ static unsigned int toy_slab_take(struct toy_cache *cache,
 	struct toy_page *head;
 	unsigned int n = 0;
 
+	lockdep_assert_held(&cache->lock);
+
 	while (n < want) {
 		head = list_first_entry_or_null(&cache->slabs_partial,
 						struct toy_page, lru);
@@ -550,6 +552,8 @@ static void toy_slab_put(struct toy_cache *cache,
 {
 	struct toy_page *head = c->slab;
 	unsigned int idx;
+
+	lockdep_assert_held(&cache->lock);
 
 	if (head->slab_broken) {
 		if (!--head->inuse) {
@@ -622,6 +626,8 @@ static unsigned int toy_cache_take(struct toy_cache *cache,
 	struct toy_shared_array *shared = cache->shared_array;
 	unsigned int n = 0;
 
+	lockdep_assert_held(&cache->lock);
+
 	while (shared && shared->avail && n < want)
 		out[n++] = shared->entry[--shared->avail];
 	return n + toy_slab_take(cache, out + n, want - n);
@@ -637,6 +643,8 @@ static void toy_cache_give(struct toy_cache *cache,
 {
 	struct toy_shared_array *shared = cache->shared_array;
 	unsigned int i = 0;
+
+	lockdep_assert_held(&cache->lock);
 
 	while (shared && shared->avail < shared->limit && i < count)
 		shared->entry[shared->avail++] = c[i++];
@@ -783,7 +791,6 @@ void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller)
 {
 	return toy_cache_do_alloc(cache, caller);
 }
-EXPORT_SYMBOL_GPL(toy_cache_alloc_caller);
 
 /**
  * toy_cache_alloc() - allocate an object
@@ -954,7 +961,6 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 {
 	return toy_cache_do_free(cache, toy_obj_slab(cache, obj), obj, caller);
 }
-EXPORT_SYMBOL_GPL(toy_cache_free_caller);
 
 /**
  * toy_slab_free() - free an object without naming its cache
@@ -980,7 +986,6 @@ int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller)
 		head = NULL;
 	return toy_cache_do_free(cache, head, obj, caller);
 }
-EXPORT_SYMBOL_GPL(toy_slab_free);
 
 /**
  * toy_cache_of() - the cache an object was allocated from
@@ -996,7 +1001,7 @@ struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj)
 
 	return head ? READ_ONCE(head->slab.cache) : NULL;
 }
-EXPORT_SYMBOL_GPL(toy_cache_of);
+EXPORT_SYMBOL_IF_KUNIT(toy_cache_of);
 
 /* What toy_cache_visit_arrays() does to one CPU array. */
 typedef void (*toy_array_fn_t)(struct toy_cache *cache,
@@ -1109,6 +1114,8 @@ unsigned long toy_cache_shrink(struct toy_cache *cache)
 	struct toy_page *head;
 	LIST_HEAD(release);
 
+	might_sleep();
+
 	toy_cache_drain(cache, &release);
 	spin_lock_irqsave(&cache->lock, flags);
 	list_for_each_entry(head, &cache->slabs_free, lru) {
@@ -1123,6 +1130,28 @@ unsigned long toy_cache_shrink(struct toy_cache *cache)
 	return toy_slabs_release(cache, &release);
 }
 EXPORT_SYMBOL_GPL(toy_cache_shrink);
+
+/**
+ * toy_caches_shrink() - give every free slab of every cache of a set back
+ * @caches: the set
+ *
+ * toy_cache_shrink() on each cache, in creation order.  May sleep.
+ *
+ * Return: the number of slabs given back.
+ */
+unsigned long toy_caches_shrink(struct toy_caches *caches)
+{
+	struct toy_cache *cache;
+	unsigned long slabs = 0;
+
+	might_sleep();
+	mutex_lock(&caches->mutex);
+	list_for_each_entry(cache, &caches->list, list)
+		slabs += toy_cache_shrink(cache);
+	mutex_unlock(&caches->mutex);
+	return slabs;
+}
+EXPORT_SYMBOL_GPL(toy_caches_shrink);
 
 static struct toy_shared_array *
 toy_shared_array_alloc(unsigned int shared, unsigned int batchcount)
@@ -1155,6 +1184,8 @@ int toy_cache_tune(struct toy_cache *cache, unsigned int limit,
 	struct toy_shared_array *array, *old;
 	unsigned long flags;
 	LIST_HEAD(release);
+
+	might_sleep();
 
 	if (!limit || limit > TOY_AC_MAX_LIMIT || !batchcount ||
 	    batchcount > limit || shared > TOY_MAX_SHARED) {
@@ -1295,6 +1326,8 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 	struct toy_cache *cache;
 	int cpu, ret;
 
+	might_sleep();
+
 	mutex_lock(&caches->mutex);
 	ret = toy_cache_check_args(caches, name, size, align, flags);
 	if (ret)
@@ -1357,6 +1390,8 @@ int toy_cache_destroy(struct toy_cache *cache)
 	struct toy_caches *caches = cache->caches;
 	unsigned long live;
 
+	might_sleep();
+
 	mutex_lock(&caches->mutex);
 	toy_cache_shrink(cache);
 	live = cache->nr_slabs * cache->num - cache->free_objects;
@@ -1400,6 +1435,8 @@ EXPORT_SYMBOL_GPL(toy_caches_init);
 void toy_caches_exit(struct toy_caches *caches)
 {
 	struct toy_cache *cache;
+
+	might_sleep();
 
 	mutex_lock(&caches->mutex);
 	list_for_each_entry(cache, &caches->list, list) {
@@ -1580,6 +1617,8 @@ int toy_cache_validate(struct toy_cache *cache)
 	unsigned long *seen, flags;
 	int ret;
 
+	might_sleep();
+
 	ret = toy_snapshot_arrays(cache, &cached);
 	if (ret)
 		return ret;
@@ -1620,92 +1659,78 @@ int toy_cache_validate(struct toy_cache *cache)
 EXPORT_SYMBOL_GPL(toy_cache_validate);
 
 /**
- * toy_slabinfo_header() - the /proc/slabinfo version 2.1 header
- * @m: the seq_file
+ * toy_caches_validate() - toy_cache_validate() every cache of a set
+ * @caches: the set, kept quiet by the caller while this runs
  *
- * As mm/slab_common.c print_slabinfo_header() prints it.
+ * Stops at the first cache that fails.  May sleep.
+ *
+ * Return: 0 when every cache is sound, else the first cache's error.
  */
-void toy_slabinfo_header(struct seq_file *m)
+int toy_caches_validate(struct toy_caches *caches)
 {
-	seq_puts(m, "slabinfo - version: 2.1\n");
-	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>");
-	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
-	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>");
-	seq_putc(m, '\n');
+	struct toy_cache *cache;
+	int ret = 0;
+
+	might_sleep();
+	mutex_lock(&caches->mutex);
+	list_for_each_entry(cache, &caches->list, list) {
+		ret = toy_cache_validate(cache);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&caches->mutex);
+	return ret;
 }
-EXPORT_SYMBOL_GPL(toy_slabinfo_header);
+EXPORT_SYMBOL_GPL(toy_caches_validate);
 
 /**
- * toy_cache_slabinfo_show() - one cache as a /proc/slabinfo line
- * @m: the seq_file
+ * toy_cache_get_slabinfo() - the numbers of a cache's /proc/slabinfo line
  * @cache: the cache
+ * @info: filled in, under the cache lock, so the numbers agree
  *
- * The format of mm/slab_common.c cache_show().  active_objs counts objects
- * held by users (not those waiting in the arrays); active_slabs counts
- * slabs with at least one object taken.
+ * As SLAB's and SLUB's get_slabinfo(): active_objs counts objects held by
+ * users (not those waiting in the arrays); active_slabs counts slabs with at
+ * least one object taken.
  */
-void toy_cache_slabinfo_show(struct seq_file *m, struct toy_cache *cache)
+void toy_cache_get_slabinfo(struct toy_cache *cache, struct toy_slabinfo *info)
 {
-	unsigned long flags, active_objs, num_objs, active_slabs, nr_slabs;
-	unsigned int limit, batchcount, shared, shared_avail;
+	unsigned long flags;
 
 	spin_lock_irqsave(&cache->lock, flags);
-	active_objs = toy_cache_active_objects(cache);
-	num_objs = cache->nr_slabs * cache->num;
-	nr_slabs = cache->nr_slabs;
-	active_slabs = nr_slabs - list_count_nodes(&cache->slabs_free);
-	limit = cache->limit;
-	batchcount = cache->batchcount;
-	shared = cache->shared;
-	shared_avail = cache->shared_array ? cache->shared_array->avail : 0;
+	info->active_objs = toy_cache_active_objects(cache);
+	info->num_objs = cache->nr_slabs * cache->num;
+	info->num_slabs = cache->nr_slabs;
+	info->active_slabs = cache->nr_slabs - list_count_nodes(&cache->slabs_free);
+	info->limit = cache->limit;
+	info->batchcount = cache->batchcount;
+	info->shared = cache->shared;
+	info->shared_avail = cache->shared_array ? cache->shared_array->avail : 0;
 	spin_unlock_irqrestore(&cache->lock, flags);
-
-	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4d",
-		   cache->name, active_objs, num_objs, cache->size, cache->num,
-		   1 << cache->order);
-	seq_printf(m, " : tunables %4u %4u %4u", limit, batchcount, shared);
-	seq_printf(m, " : slabdata %6lu %6lu %6u", active_slabs, nr_slabs,
-		   shared_avail);
-	seq_putc(m, '\n');
 }
-EXPORT_SYMBOL_GPL(toy_cache_slabinfo_show);
 
 /**
- * toy_caches_tune_line() - apply a slabinfo write "name limit batchcount shared"
- * @caches: the set the named cache is in
- * @line: the line, NUL-terminated; modified in place
+ * toy_caches_tune() - set the array sizes of a cache named in a set
+ * @caches: the set
+ * @name: the cache's name
+ * @limit: as toy_cache_tune()
+ * @batchcount: as toy_cache_tune()
+ * @shared: as toy_cache_tune()
  *
- * Return: 0, -EINVAL for a malformed line or values out of range, -ENOENT
- * for an unknown cache, or -ENOMEM.
+ * May sleep.
+ *
+ * Return: as toy_cache_tune(), or -ENOENT when no cache has that name.
  */
-int toy_caches_tune_line(struct toy_caches *caches, char *line)
+int toy_caches_tune(struct toy_caches *caches, const char *name,
+		    unsigned int limit, unsigned int batchcount,
+		    unsigned int shared)
 {
-	unsigned int values[3], n = 0;
-	char *name, *word, *rest = strim(line);
 	struct toy_cache *cache;
 	int ret;
 
-	name = strsep(&rest, " \t");
-	while ((word = strsep(&rest, " \t"))) {
-		if (!*word)
-			continue;
-		if (n == ARRAY_SIZE(values) || kstrtouint(word, 10, &values[n]))
-			goto malformed;
-		n++;
-	}
-	if (!name || !*name || n != ARRAY_SIZE(values))
-		goto malformed;
-
+	might_sleep();
 	mutex_lock(&caches->mutex);
 	cache = toy_cache_find(caches, name);
-	ret = cache ? toy_cache_tune(cache, values[0], values[1], values[2]) : -ENOENT;
+	ret = cache ? toy_cache_tune(cache, limit, batchcount, shared) : -ENOENT;
 	mutex_unlock(&caches->mutex);
-	if (ret == -ENOENT)
-		pr_err_ratelimited("slabinfo: no cache named %s\n", name);
 	return ret;
-
-malformed:
-	pr_err_ratelimited("slabinfo: expected \"name limit batchcount sharedfactor\"\n");
-	return -EINVAL;
 }
-EXPORT_SYMBOL_GPL(toy_caches_tune_line);

@@ -3,21 +3,11 @@
  * toyalloc control device: /dev/toyalloc
  *
  * Root drives the allocators from user space by writing one text command per
- * write() and reading its one-line reply with the next read() on the same
- * file descriptor (the toyctl tool does both):
- *
- *	alloc ORDER			2^ORDER pages from the zone
- *	kmalloc SIZE			SIZE bytes through toy_kmalloc()
- *	cache-create NAME SIZE ALIGN	a cache (ALIGN 0: the default)
- *	cache-alloc NAME		an object of a cache made here
- *	cache-destroy NAME		destroy a cache made here
- *	free H				give back what handle H holds
- *	workload SEED OPS		a seeded random workload (workload.c)
- *	release				free every handle and the workload's hold
- *	shrink				give every cache's free slabs, then the
- *					per-CPU page lists, back to the zone
- *	validate			run the zone and cache validators
- *	bench OPS REPS			the benchmark (bench.c), results in dmesg
+ * write() and reading its reply with the next read() on the same file
+ * descriptor (the toyctl tool does both).  The commands, their arguments
+ * and the limits of each are toy_ctl_verbs[] below, the one place they are
+ * written: the parser checks a line against it, and the "help" command
+ * prints it, which is the help "toyctl help" shows.
  *
  * Allocations answer with a handle, an index into a bounded table, so user
  * space never sees a kernel pointer; page blocks also give their page
@@ -35,6 +25,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -44,16 +35,12 @@
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
-#include "bench.h"
-#include "buddy.h"
-#include "control.h"
-#include "kmalloc.h"
-#include "slab.h"
-#include "workload.h"
+#include "ctl.h"
 
 #define TOY_CTL_MAX_HANDLES	1024
 #define TOY_CTL_MAX_CACHES	16
-#define TOY_CTL_REPLY_LEN	160
+/* Room for the longest reply, the help text. */
+#define TOY_CTL_REPLY_LEN	1024
 
 enum toy_handle_kind { TOY_HANDLE_NONE, TOY_HANDLE_PAGES, TOY_HANDLE_KMALLOC,
 		       TOY_HANDLE_OBJECT };
@@ -80,69 +67,6 @@ static struct {
 	struct toy_cache *cache[TOY_CTL_MAX_CACHES];
 	struct toy_handle handle[TOY_CTL_MAX_HANDLES];
 } toy_ctl;
-
-static const struct toy_ctl_syntax {
-	const char *name;
-	enum toy_ctl_verb verb;
-	bool takes_name;
-	unsigned int nr_args;
-} toy_ctl_syntax[] = {
-	{ "alloc", TOY_CTL_ALLOC, false, 1 },
-	{ "free", TOY_CTL_FREE, false, 1 },
-	{ "kmalloc", TOY_CTL_KMALLOC, false, 1 },
-	{ "cache-create", TOY_CTL_CACHE_CREATE, true, 2 },
-	{ "cache-destroy", TOY_CTL_CACHE_DESTROY, true, 0 },
-	{ "cache-alloc", TOY_CTL_CACHE_ALLOC, true, 0 },
-	{ "workload", TOY_CTL_WORKLOAD, false, 2 },
-	{ "release", TOY_CTL_RELEASE, false, 0 },
-	{ "shrink", TOY_CTL_SHRINK, false, 0 },
-	{ "validate", TOY_CTL_VALIDATE, false, 0 },
-	{ "bench", TOY_CTL_BENCH, false, 2 },
-};
-
-/**
- * toy_ctl_parse() - split a command line into its verb and arguments
- * @line: a NUL-terminated line; modified in place
- * @cmd: the result
- *
- * Words are separated by spaces or tabs.  The verb must be a known command
- * followed by exactly its arguments: a cache name (1..31 characters) for
- * the verbs that take one, then unsigned decimal numbers.
- *
- * Return: 0, or -EINVAL for anything malformed.
- */
-int toy_ctl_parse(char *line, struct toy_ctl_cmd *cmd)
-{
-	const struct toy_ctl_syntax *syntax = NULL;
-	char *word, *rest = strim(line);
-	unsigned int i, n = 0;
-	bool named = false;
-
-	*cmd = (struct toy_ctl_cmd){ 0 };
-	while ((word = strsep(&rest, " \t"))) {
-		if (!*word)
-			continue;
-		if (!syntax) {
-			for (i = 0; i < ARRAY_SIZE(toy_ctl_syntax); i++)
-				if (!strcmp(word, toy_ctl_syntax[i].name))
-					syntax = &toy_ctl_syntax[i];
-			if (!syntax)
-				return -EINVAL;
-			cmd->verb = syntax->verb;
-		} else if (syntax->takes_name && !named) {
-			if (strscpy(cmd->name, word, sizeof(cmd->name)) < 0)
-				return -EINVAL;
-			named = true;
-		} else if (n == syntax->nr_args ||
-			   kstrtouint(word, 10, &cmd->args[n++])) {
-			return -EINVAL;
-		}
-	}
-	if (!syntax || syntax->takes_name != named || n != syntax->nr_args)
-		return -EINVAL;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(toy_ctl_parse);
 
 static int toy_ctl_new_handle(enum toy_handle_kind kind, void *addr,
 			      unsigned int order, struct toy_cache *cache)
@@ -231,6 +155,53 @@ static int toy_ctl_keep(struct toy_ctl_reply *reply, enum toy_handle_kind kind,
 	return 0;
 }
 
+static int toy_ctl_alloc(const struct toy_ctl_cmd *cmd,
+			 struct toy_ctl_reply *reply)
+{
+	return toy_ctl_keep(reply, TOY_HANDLE_PAGES,
+			    toy_zone_alloc(toy_ctl.zone, cmd->args[0]),
+			    cmd->args[0], NULL);
+}
+
+static int toy_ctl_kmalloc(const struct toy_ctl_cmd *cmd,
+			   struct toy_ctl_reply *reply)
+{
+	return toy_ctl_keep(reply, TOY_HANDLE_KMALLOC,
+			    toy_kmalloc_alloc(toy_ctl.km, cmd->args[0], 0), 0,
+			    NULL);
+}
+
+static int toy_ctl_cache_alloc(const struct toy_ctl_cmd *cmd,
+			       struct toy_ctl_reply *reply)
+{
+	int slot = toy_ctl_find_cache(cmd->name);
+
+	if (slot < 0) {
+		pr_err_ratelimited("control: no cache %s made through /dev/toyalloc\n",
+				   cmd->name);
+		return -ENOENT;
+	}
+	return toy_ctl_keep(reply, TOY_HANDLE_OBJECT,
+			    toy_cache_alloc(toy_ctl.cache[slot]), 0,
+			    toy_ctl.cache[slot]);
+}
+
+static int toy_ctl_free(const struct toy_ctl_cmd *cmd,
+			struct toy_ctl_reply *reply)
+{
+	unsigned int h = cmd->args[0];
+	int ret;
+
+	if (toy_ctl.handle[h].kind == TOY_HANDLE_NONE) {
+		pr_err_ratelimited("control: no handle %u\n", h);
+		return -ENOENT;
+	}
+	ret = toy_ctl_free_handle(&toy_ctl.handle[h]);
+	if (!ret)
+		toy_reply(reply, "freed %u\n", h);
+	return ret;
+}
+
 static int toy_ctl_cache_create(const struct toy_ctl_cmd *cmd,
 				struct toy_ctl_reply *reply)
 {
@@ -279,17 +250,14 @@ static int toy_ctl_workload(const struct toy_ctl_cmd *cmd,
 	int ret;
 
 	ret = toy_workload_run(&toy_ctl.workload, cmd->args[0], cmd->args[1], &r);
-	if (ret) {
-		pr_err_ratelimited("control: workload of %u operations: 1..%d allowed\n",
-				   cmd->args[1], TOY_WORKLOAD_MAX_OPS);
+	if (ret)
 		return ret;
-	}
 	toy_reply(reply, "ops %lu allocs %lu frees %lu failures %lu live %u ns %llu\n",
 		  r.ops, r.allocs, r.frees, r.failures, r.live, r.ns);
 	return 0;
 }
 
-static unsigned int toy_ctl_release(void)
+static unsigned int toy_ctl_release_all(void)
 {
 	unsigned int h, released = toy_workload_release(&toy_ctl.workload);
 
@@ -300,41 +268,40 @@ static unsigned int toy_ctl_release(void)
 	return released;
 }
 
-static unsigned long toy_ctl_shrink(void)
+static int toy_ctl_release(const struct toy_ctl_cmd *cmd,
+			   struct toy_ctl_reply *reply)
 {
-	unsigned long slabs = 0;
-	struct toy_cache *cache;
-
-	mutex_lock(&toy_ctl.caches->mutex);
-	list_for_each_entry(cache, &toy_ctl.caches->list, list)
-		slabs += toy_cache_shrink(cache);
-	mutex_unlock(&toy_ctl.caches->mutex);
-	toy_zone_drain(toy_ctl.zone);
-	return slabs;
+	toy_reply(reply, "released %u\n", toy_ctl_release_all());
+	return 0;
 }
 
-static int toy_ctl_validate(struct toy_ctl_reply *reply)
+static int toy_ctl_shrink(const struct toy_ctl_cmd *cmd,
+			  struct toy_ctl_reply *reply)
 {
-	struct toy_cache *cache;
-	int ret = toy_zone_validate(toy_ctl.zone);
+	unsigned long slabs = toy_caches_shrink(toy_ctl.caches);
 
-	mutex_lock(&toy_ctl.caches->mutex);
-	list_for_each_entry(cache, &toy_ctl.caches->list, list)
-		ret = ret ?: toy_cache_validate(cache);
-	mutex_unlock(&toy_ctl.caches->mutex);
+	toy_zone_drain(toy_ctl.zone);
+	toy_reply(reply, "shrunk %lu slabs\n", slabs);
+	return 0;
+}
+
+static int toy_ctl_validate(const struct toy_ctl_cmd *cmd,
+			    struct toy_ctl_reply *reply)
+{
+	int ret = toy_zone_validate(toy_ctl.zone) ?:
+		  toy_caches_validate(toy_ctl.caches);
+
 	if (!ret)
 		toy_reply(reply, "ok\n");
 	return ret;
 }
 
-static int toy_ctl_bench(const struct toy_ctl_cmd *cmd, struct toy_ctl_reply *reply)
+static int toy_ctl_bench(const struct toy_ctl_cmd *cmd,
+			 struct toy_ctl_reply *reply)
 {
 	struct toy_bench_config cfg = { cmd->args[0], cmd->args[1] };
 	int ret = toy_bench_run(&cfg, toy_bench_print, NULL);
 
-	if (ret == -EINVAL)
-		pr_err_ratelimited("control: bench takes 1024..%lu operations and 1..15 repetitions\n",
-				   TOY_BENCH_MAX_OPS);
 	if (ret)
 		return ret;
 	pr_info("bench metadata: %zu bytes per page (struct toy_page), kernel %zu (struct page)\n",
@@ -343,70 +310,151 @@ static int toy_ctl_bench(const struct toy_ctl_cmd *cmd, struct toy_ctl_reply *re
 	return 0;
 }
 
-static int toy_ctl_execute(const struct toy_ctl_cmd *cmd,
-			   struct toy_ctl_reply *reply)
-{
-	unsigned int h = cmd->args[0];
-	int slot, ret;
+static int toy_ctl_help(const struct toy_ctl_cmd *cmd,
+			struct toy_ctl_reply *reply);
 
-	switch (cmd->verb) {
-	case TOY_CTL_ALLOC:
-		if (cmd->args[0] > TOY_MAX_ORDER) {
-			pr_err_ratelimited("control: order %u out of range 0..%d\n",
-					   cmd->args[0], TOY_MAX_ORDER);
-			return -EINVAL;
-		}
-		return toy_ctl_keep(reply, TOY_HANDLE_PAGES,
-				    toy_zone_alloc(toy_ctl.zone, cmd->args[0]),
-				    cmd->args[0], NULL);
-	case TOY_CTL_KMALLOC:
-		if (!cmd->args[0] || cmd->args[0] > PAGE_SIZE << TOY_MAX_ORDER) {
-			pr_err_ratelimited("control: kmalloc size %u out of range 1..%lu\n",
-					   cmd->args[0], PAGE_SIZE << TOY_MAX_ORDER);
-			return -EINVAL;
-		}
-		return toy_ctl_keep(reply, TOY_HANDLE_KMALLOC,
-				    toy_kmalloc_alloc(toy_ctl.km, cmd->args[0], 0),
-				    0, NULL);
-	case TOY_CTL_CACHE_ALLOC:
-		slot = toy_ctl_find_cache(cmd->name);
-		if (slot < 0) {
-			pr_err_ratelimited("control: no cache %s made through /dev/toyalloc\n",
-					   cmd->name);
-			return -ENOENT;
-		}
-		return toy_ctl_keep(reply, TOY_HANDLE_OBJECT,
-				    toy_cache_alloc(toy_ctl.cache[slot]), 0,
-				    toy_ctl.cache[slot]);
-	case TOY_CTL_FREE:
-		if (h >= TOY_CTL_MAX_HANDLES ||
-		    toy_ctl.handle[h].kind == TOY_HANDLE_NONE) {
-			pr_err_ratelimited("control: no handle %u\n", h);
-			return -ENOENT;
-		}
-		ret = toy_ctl_free_handle(&toy_ctl.handle[h]);
-		if (!ret)
-			toy_reply(reply, "freed %u\n", h);
-		return ret;
-	case TOY_CTL_CACHE_CREATE:
-		return toy_ctl_cache_create(cmd, reply);
-	case TOY_CTL_CACHE_DESTROY:
-		return toy_ctl_cache_destroy(cmd, reply);
-	case TOY_CTL_WORKLOAD:
-		return toy_ctl_workload(cmd, reply);
-	case TOY_CTL_RELEASE:
-		toy_reply(reply, "released %u\n", toy_ctl_release());
-		return 0;
-	case TOY_CTL_SHRINK:
-		toy_reply(reply, "shrunk %lu slabs\n", toy_ctl_shrink());
-		return 0;
-	case TOY_CTL_VALIDATE:
-		return toy_ctl_validate(reply);
-	case TOY_CTL_BENCH:
-		return toy_ctl_bench(cmd, reply);
+/**
+ * struct toy_ctl_arg - one unsigned argument of a command
+ * @name: as the help text shows it
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ */
+struct toy_ctl_arg {
+	const char *name;
+	unsigned int min;
+	unsigned int max;
+};
+
+/**
+ * struct toy_ctl_verb_desc - a command of /dev/toyalloc
+ * @name: the first word of the line
+ * @takes_name: a cache name (1..31 characters) comes before the arguments
+ * @nr_args: how many unsigned decimal arguments follow
+ * @arg: each argument's name and limits
+ * @help: what the command does, for "help"
+ * @run: does it, under the device's mutex; fills the reply or returns
+ *	an errno after printing one line
+ */
+struct toy_ctl_verb_desc {
+	const char *name;
+	bool takes_name;
+	unsigned int nr_args;
+	struct toy_ctl_arg arg[TOY_CTL_MAX_ARGS];
+	const char *help;
+	int (*run)(const struct toy_ctl_cmd *cmd, struct toy_ctl_reply *reply);
+};
+
+static const struct toy_ctl_verb_desc toy_ctl_verbs[TOY_CTL_NR_VERBS] = {
+	[TOY_CTL_ALLOC] = { "alloc", false, 1, { { "ORDER", 0, TOY_MAX_ORDER } },
+		"2^ORDER pages from the zone", toy_ctl_alloc },
+	[TOY_CTL_FREE] = { "free", false, 1, { { "H", 0, TOY_CTL_MAX_HANDLES - 1 } },
+		"give back what handle H holds", toy_ctl_free },
+	[TOY_CTL_KMALLOC] = { "kmalloc", false, 1,
+		{ { "SIZE", 1, PAGE_SIZE << TOY_MAX_ORDER } },
+		"SIZE bytes through the kmalloc size classes", toy_ctl_kmalloc },
+	[TOY_CTL_CACHE_CREATE] = { "cache-create", true, 2,
+		{ { "SIZE", 1, TOY_CACHE_MAX_SIZE }, { "ALIGN", 0, PAGE_SIZE } },
+		"a cache of SIZE-byte objects (ALIGN 0: the default)",
+		toy_ctl_cache_create },
+	[TOY_CTL_CACHE_DESTROY] = { "cache-destroy", true, 0, { },
+		"destroy a cache made here", toy_ctl_cache_destroy },
+	[TOY_CTL_CACHE_ALLOC] = { "cache-alloc", true, 0, { },
+		"an object of a cache made here", toy_ctl_cache_alloc },
+	[TOY_CTL_WORKLOAD] = { "workload", false, 2,
+		{ { "SEED", 0, UINT_MAX }, { "OPS", 1, TOY_WORKLOAD_MAX_OPS } },
+		"a seeded random mix of page blocks and objects", toy_ctl_workload },
+	[TOY_CTL_RELEASE] = { "release", false, 0, { },
+		"free every handle and what the workloads hold", toy_ctl_release },
+	[TOY_CTL_SHRINK] = { "shrink", false, 0, { },
+		"give free slabs, then the per-CPU page lists, back to the zone",
+		toy_ctl_shrink },
+	[TOY_CTL_VALIDATE] = { "validate", false, 0, { },
+		"run the zone and cache validators", toy_ctl_validate },
+	[TOY_CTL_BENCH] = { "bench", false, 2,
+		{ { "OPS", TOY_BENCH_MIN_OPS, TOY_BENCH_MAX_OPS },
+		  { "REPS", 1, TOY_BENCH_MAX_REPS } },
+		"toyalloc against the kernel's allocators, results in dmesg",
+		toy_ctl_bench },
+	[TOY_CTL_HELP] = { "help", false, 0, { }, "this list", toy_ctl_help },
+};
+
+static int toy_ctl_help(const struct toy_ctl_cmd *cmd,
+			struct toy_ctl_reply *reply)
+{
+	const struct toy_ctl_verb_desc *v;
+	char usage[64];
+	size_t len;
+	unsigned int i;
+
+	reply->len = 0;
+	for (v = toy_ctl_verbs; v < toy_ctl_verbs + TOY_CTL_NR_VERBS; v++) {
+		len = scnprintf(usage, sizeof(usage), "%s%s", v->name,
+				v->takes_name ? " NAME" : "");
+		for (i = 0; i < v->nr_args; i++)
+			len += scnprintf(usage + len, sizeof(usage) - len, " %s",
+					 v->arg[i].name);
+		reply->len += scnprintf(reply->buf + reply->len,
+					sizeof(reply->buf) - reply->len,
+					"%-28s %s\n", usage, v->help);
 	}
-	return -EINVAL;
+	return 0;
 }
+
+/* An unsigned decimal number within @arg's limits. */
+static int toy_ctl_parse_arg(const char *word, const struct toy_ctl_arg *arg,
+			     unsigned int *value)
+{
+	if (kstrtouint(word, 10, value) || *value < arg->min || *value > arg->max)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * toy_ctl_parse() - check a command line against toy_ctl_verbs[]
+ * @line: a NUL-terminated line; modified in place
+ * @cmd: the result
+ *
+ * Words are separated by spaces or tabs.  The verb must be a known command
+ * followed by exactly its arguments: a cache name (1..31 characters) for
+ * the verbs that take one, then unsigned decimal numbers, each within its
+ * limits.
+ *
+ * Return: 0, or -EINVAL for anything malformed.
+ */
+int toy_ctl_parse(char *line, struct toy_ctl_cmd *cmd)
+{
+	const struct toy_ctl_verb_desc *v = NULL;
+	char *word, *rest = strim(line);
+	unsigned int i, n = 0;
+	bool named = false;
+
+	*cmd = (struct toy_ctl_cmd){ 0 };
+	while ((word = strsep(&rest, " \t"))) {
+		if (!*word)
+			continue;
+		if (!v) {
+			for (i = 0; i < TOY_CTL_NR_VERBS; i++)
+				if (!strcmp(word, toy_ctl_verbs[i].name))
+					v = &toy_ctl_verbs[i];
+			if (!v)
+				return -EINVAL;
+			cmd->verb = v - toy_ctl_verbs;
+		} else if (v->takes_name && !named) {
+			if (strscpy(cmd->name, word, sizeof(cmd->name)) < 0)
+				return -EINVAL;
+			named = true;
+		} else {
+			if (n == v->nr_args ||
+			    toy_ctl_parse_arg(word, &v->arg[n], &cmd->args[n]))
+				return -EINVAL;
+			n++;
+		}
+	}
+	if (!v || v->takes_name != named || n != v->nr_args)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(toy_ctl_parse);
 
 static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
@@ -424,14 +472,14 @@ static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	line[count] = '\0';
 	if (toy_ctl_parse(line, &cmd)) {
-		pr_err_ratelimited("control: malformed command\n");
+		pr_err_ratelimited("control: malformed command (\"help\" lists them)\n");
 		return -EINVAL;
 	}
 
 	if (mutex_lock_killable(&toy_ctl.mutex))
 		return -EINTR;
 	reply->len = 0;
-	ret = toy_ctl_execute(&cmd, reply);
+	ret = toy_ctl_verbs[cmd.verb].run(&cmd, reply);
 	mutex_unlock(&toy_ctl.mutex);
 	return ret ? ret : count;
 }
@@ -481,24 +529,15 @@ static struct miscdevice toy_ctl_dev = {
 	.mode = 0600,
 };
 
-/**
- * toy_control_init() - register /dev/toyalloc
- * @zone: the zone page commands act on
- * @caches: the set caches are created in
- * @km: the size classes kmalloc commands use
- *
- * Return: 0, -ENOMEM, or the errno of misc_register().
- */
-int toy_control_init(struct toy_zone *zone, struct toy_caches *caches,
-		     struct toy_kmalloc *km)
+static int __init toy_ctl_init(void)
 {
 	int ret;
 
 	mutex_init(&toy_ctl.mutex);
-	toy_ctl.zone = zone;
-	toy_ctl.caches = caches;
-	toy_ctl.km = km;
-	ret = toy_workload_init(&toy_ctl.workload, zone, km);
+	toy_ctl.zone = toy_default_zone();
+	toy_ctl.caches = toy_default_caches();
+	toy_ctl.km = toy_default_kmalloc();
+	ret = toy_workload_init(&toy_ctl.workload, toy_ctl.zone, toy_ctl.km);
 	if (ret)
 		return ret;
 	ret = misc_register(&toy_ctl_dev);
@@ -507,17 +546,22 @@ int toy_control_init(struct toy_zone *zone, struct toy_caches *caches,
 	return ret;
 }
 
-/**
- * toy_control_exit() - unregister /dev/toyalloc and free all it holds
- */
-void toy_control_exit(void)
+/* Everything the handles, the caches made here and the workload hold goes back. */
+static void __exit toy_ctl_exit(void)
 {
 	unsigned int i;
 
 	misc_deregister(&toy_ctl_dev);
-	toy_ctl_release();
+	toy_ctl_release_all();
 	toy_workload_exit(&toy_ctl.workload);
 	for (i = 0; i < TOY_CTL_MAX_CACHES; i++)
 		if (toy_ctl.cache[i] && !toy_cache_destroy(toy_ctl.cache[i]))
 			toy_ctl.cache[i] = NULL;
 }
+
+module_init(toy_ctl_init);
+module_exit(toy_ctl_exit);
+
+MODULE_DESCRIPTION("/dev/toyalloc, workloads and a benchmark over toyalloc");
+MODULE_AUTHOR("toyalloc developers");
+MODULE_LICENSE("GPL");
