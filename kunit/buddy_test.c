@@ -75,7 +75,7 @@ static void buddy_test_every_order(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL_MSG(test, blocks[order], "order %u", order);
 		KUNIT_EXPECT_TRUE_MSG(test, aligned_to_order(blocks[order], order),
 				      "order %u at %p", order, blocks[order]);
-		idx = toy_zone_page_index(zone, blocks[order]);
+		idx = toy_virt_to_idx(zone, blocks[order]);
 		KUNIT_EXPECT_GE(test, idx, 0L);
 		KUNIT_EXPECT_EQ(test, idx & (BIT(order) - 1), 0L);
 		/* The whole block is usable memory. */
@@ -120,7 +120,7 @@ static void buddy_test_block_head(struct kunit *test)
 	for (i = 0; i < 8; i++) {
 		head = toy_zone_block_head(zone, block + i * PAGE_SIZE + 17);
 		KUNIT_ASSERT_NOT_NULL(test, head);
-		KUNIT_EXPECT_PTR_EQ(test, toy_zone_page_address(zone, head), block);
+		KUNIT_EXPECT_PTR_EQ(test, toy_page_to_virt(zone, head), block);
 		KUNIT_EXPECT_EQ(test, toy_page_order(head), 3U);
 	}
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, spare, 3), 0);
@@ -173,7 +173,7 @@ static long page_index_by_block(struct toy_zone *zone, const void *addr)
 	long idx;
 
 	zone->base = NULL;
-	idx = toy_zone_page_index(zone, addr);
+	idx = toy_virt_to_idx(zone, addr);
 	zone->base = base;
 	return idx;
 }
@@ -183,7 +183,7 @@ static void *page_address_by_block(struct toy_zone *zone, struct toy_page *page)
 	void *base = zone->base, *addr;
 
 	zone->base = NULL;
-	addr = toy_zone_page_address(zone, page);
+	addr = toy_page_to_virt(zone, page);
 	zone->base = base;
 	return addr;
 }
@@ -221,11 +221,11 @@ static void buddy_test_page_index(struct kunit *test)
 		for (i = 0; i < ARRAY_SIZE(offsets); i++) {
 			addr = page_address(zone->blocks[b]) + offsets[i];
 			expect = b * TOY_BLOCK_PAGES + offsets[i] / PAGE_SIZE;
-			KUNIT_EXPECT_EQ(test, toy_zone_page_index(zone, addr), (long)expect);
+			KUNIT_EXPECT_EQ(test, toy_virt_to_idx(zone, addr), (long)expect);
 			KUNIT_EXPECT_EQ(test, page_index_by_block(zone, addr), (long)expect);
 			page = (void *)PAGE_ALIGN_DOWN((unsigned long)addr);
 			KUNIT_EXPECT_PTR_EQ(test,
-					    toy_zone_page_address(zone, &zone->pages[expect]),
+					    toy_page_to_virt(zone, &zone->pages[expect]),
 					    page);
 			KUNIT_EXPECT_PTR_EQ(test,
 					    page_address_by_block(zone, &zone->pages[expect]),
@@ -233,7 +233,7 @@ static void buddy_test_page_index(struct kunit *test)
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(outside); i++) {
-		KUNIT_EXPECT_EQ_MSG(test, toy_zone_page_index(zone, outside[i]), -1L,
+		KUNIT_EXPECT_EQ_MSG(test, toy_virt_to_idx(zone, outside[i]), -1L,
 				    "address %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, page_index_by_block(zone, outside[i]), -1L,
 				    "address %u", i);
@@ -493,7 +493,7 @@ static void buddy_test_random_churn(struct kunit *test)
 
 static void buddy_test_buddyinfo_line(struct kunit *test)
 {
-	struct seq_file *m = kunit_seq_file(test);
+	struct seq_file *m = toy_test_seq_file(test);
 	struct toy_zone *zone = test_zone(test);
 	unsigned int order;
 	char expect[160];
@@ -557,7 +557,7 @@ static int buddy_pcp_test_init(struct kunit *test)
 	if (IS_ERR(zone))
 		return PTR_ERR(zone);
 	test->priv = zone;
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 	return 0;
 }
 
@@ -668,14 +668,14 @@ static void buddy_pcp_test_drain_on_failure(struct kunit *test)
 	for (i = 0; i < TEST_PAGES; i++)
 		KUNIT_ASSERT_NOT_NULL(test, toy_zone_alloc(zone, 0));
 	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0));
-	group = toy_zone_page_address(zone, &zone->pages[8]);
+	group = toy_page_to_virt(zone, &zone->pages[8]);
 	for (i = 0; i < 8; i++)
 		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, group + i * PAGE_SIZE, 0), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), 0UL);
 	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 3), group);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, group, 3), 0);
 	for (i = 0; i < TEST_PAGES; i++) {
-		page = toy_zone_page_address(zone, &zone->pages[i]);
+		page = toy_page_to_virt(zone, &zone->pages[i]);
 		if (i < 8 || i >= 16)
 			KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
 	}

@@ -157,7 +157,7 @@ static void expect_line(struct kunit *test, const char **buf, const char *expect
 static void control_test_index_lines(struct kunit *test)
 {
 	struct toy_zone *zone = toy_zone_create("kunit", 1, 0);
-	struct seq_file *m = kunit_seq_file(test);
+	struct seq_file *m = toy_test_seq_file(test);
 	const char *buf;
 	char expect[200];
 	void *page;

@@ -44,7 +44,7 @@ static int debug_test_init(struct kunit *test)
 	t->zone = toy_zone_create("kunit", 2, TOY_ZONE_POISON | TOY_ZONE_PCP);
 	if (IS_ERR(t->zone))
 		return PTR_ERR(t->zone);
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 	toy_caches_init(&t->caches, t->zone, 0);
 	kunit_add_named_resource(test, NULL, NULL, &t->resource,
 				 TOY_REPORTS_RESOURCE, &t->reports);
@@ -56,7 +56,7 @@ static void debug_test_exit(struct kunit *test)
 	struct debug_test *t = ctx(test);
 
 	if (t)	/* NULL when .init could not allocate it */
-		kunit_destroy_caches_and_zone(test, &t->caches, t->zone);
+		toy_test_destroy_caches_and_zone(test, &t->caches, t->zone);
 }
 
 static struct toy_cache *debug_cache(struct kunit *test, unsigned int size,
@@ -83,7 +83,7 @@ static void debug_test_write_past_end(struct kunit *test)
 					      TOY_SLAB_CONSISTENCY_CHECKS);
 	u8 *obj = toy_cache_alloc(cache);
 
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, cache->red_zone, 12U);
@@ -104,7 +104,7 @@ static void debug_test_write_after_free(struct kunit *test)
 					      TOY_SLAB_CONSISTENCY_CHECKS);
 	u8 *obj = toy_cache_alloc(cache);
 
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
@@ -123,7 +123,7 @@ static unsigned long *in_slab_map(struct kunit *test, struct toy_cache *cache,
 {
 	if (cache->maps_in_page)
 		return &head->slab.maps[1];
-	return toy_zone_page_address(ctx(test)->zone, head) + cache->free_map +
+	return toy_page_to_virt(ctx(test)->zone, head) + cache->free_map +
 		BITS_TO_LONGS(cache->num) * sizeof(long);
 }
 
@@ -150,7 +150,7 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size,
 	head = toy_zone_block_head(ctx(test)->zone, objs[0]);
 	KUNIT_ASSERT_LT(test, head->inuse, cache->num);
 	in_slab = in_slab_map(test, cache, head);
-	idx = (objs[0] - toy_zone_page_address(ctx(test)->zone, head) -
+	idx = (objs[0] - toy_page_to_virt(ctx(test)->zone, head) -
 	       head->s_mem) / cache->size;
 	byte = (u8 *)&in_slab[BIT_WORD(idx)] + (idx % BITS_PER_LONG) / 8;
 	stray_write(byte, *byte | BIT(idx % 8));
@@ -161,7 +161,7 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size,
 		KUNIT_ASSERT_PTR_NE(test, objs[i], objs[0]);
 	}
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
-	KUNIT_EXPECT_TRUE(test, head->slab_broken);
+	KUNIT_EXPECT_TRUE(test, head->state.slab_broken);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
@@ -285,7 +285,7 @@ static void debug_test_randomized_free_list(struct kunit *test)
 {
 	struct toy_cache *ordered, *shuffled;
 
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 
 	ordered = toy_cache_create(&ctx(test)->caches, "kunit-ordered", 64, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ordered);

@@ -82,7 +82,7 @@ static void fault_test_exit(struct kunit *test)
 	struct fault_test *t = test->priv;
 
 	if (t)	/* NULL when .init could not allocate it */
-		kunit_destroy_caches_and_zone(test, &t->caches, t->zone);
+		toy_test_destroy_caches_and_zone(test, &t->caches, t->zone);
 }
 
 static void fault_test_cache_create(struct kunit *test)

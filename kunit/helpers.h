@@ -18,9 +18,9 @@
  * every cache must succeed and give the zone back whole (every page free,
  * and, by the validator, merged back into order-10 blocks).
  */
-static inline void kunit_destroy_caches_and_zone(struct kunit *test,
-						 struct toy_caches *caches,
-						 struct toy_zone *zone)
+static inline void toy_test_destroy_caches_and_zone(struct kunit *test,
+						    struct toy_caches *caches,
+						    struct toy_zone *zone)
 {
 	struct toy_cache *cache, *next;
 
@@ -41,7 +41,7 @@ static inline void kunit_destroy_caches_and_zone(struct kunit *test,
  * object they just freed to come back from the same per-CPU array.  The
  * task is KUnit's per-case thread, so the pinning ends with the case.
  */
-static inline void kunit_pin_to_this_cpu(struct kunit *test)
+static inline void toy_test_pin_to_this_cpu(struct kunit *test)
 {
 	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current,
 						   cpumask_of(raw_smp_processor_id())), 0);
@@ -51,7 +51,7 @@ static inline void kunit_pin_to_this_cpu(struct kunit *test)
  * A seq_file writing into a page-sized test-managed buffer, so that the
  * show functions of /proc and debugfs files print where a test can read.
  */
-static inline struct seq_file *kunit_seq_file(struct kunit *test)
+static inline struct seq_file *toy_test_seq_file(struct kunit *test)
 {
 	struct seq_file *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 

@@ -53,7 +53,7 @@ static void slab_test_exit(struct kunit *test)
 	struct slab_test *t = ctx(test);
 
 	if (t)	/* NULL when .init could not allocate it */
-		kunit_destroy_caches_and_zone(test, &t->caches, t->zone);
+		toy_test_destroy_caches_and_zone(test, &t->caches, t->zone);
 }
 
 static struct toy_cache *new_cache(struct kunit *test, const char *name,
@@ -192,7 +192,7 @@ static void slab_test_alignment_and_overlap(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 		KUNIT_ASSERT_TRUE_MSG(test, IS_ALIGNED((unsigned long)objs[i], align),
 				      "object %u at %p", i, objs[i]);
-		KUNIT_ASSERT_GE(test, toy_zone_page_index(ctx(test)->zone, objs[i]), 0L);
+		KUNIT_ASSERT_GE(test, toy_virt_to_idx(ctx(test)->zone, objs[i]), 0L);
 		memset(objs[i], i & 0xff, c->size);
 	}
 	for (i = 0; i < n; i++) {
@@ -284,7 +284,7 @@ static void slab_test_percpu_drain(struct kunit *test)
 	unsigned int i, n = 50;
 	void *objs[50];
 
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 
 	for (i = 0; i < n; i++) {
 		objs[i] = toy_cache_alloc(cache);
@@ -590,7 +590,7 @@ static void slab_test_random_churn(struct kunit *test)
 
 static char *render(struct kunit *test, struct toy_cache *cache, bool header)
 {
-	struct seq_file *m = kunit_seq_file(test);
+	struct seq_file *m = toy_test_seq_file(test);
 
 	if (header)
 		toy_slabinfo_header(m);
@@ -672,7 +672,7 @@ static void slab_test_init_on_alloc_free(struct kunit *test)
 	struct toy_cache *cache;
 	u8 *obj;
 
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 
 	if (!want_init_on_alloc(GFP_KERNEL) && !want_init_on_free())
 		kunit_skip(test, "boot with init_on_alloc=1 or init_on_free=1");
@@ -735,7 +735,7 @@ static void slab_test_busy_array(struct kunit *test)
 	bool in_array = false;
 	void *warm, *obj;
 
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 	/* A shared array, as caches have with more than one CPU. */
 	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, 120, 60, 8), 0);
 	KUNIT_ASSERT_NOT_NULL(test, cache->shared_array);

@@ -202,7 +202,7 @@ static void stress_test_exit(struct kunit *test)
 	struct stress_run *run = test->priv;
 
 	if (run)	/* NULL when .init could not allocate it */
-		kunit_destroy_caches_and_zone(test, &run->caches, run->zone);
+		toy_test_destroy_caches_and_zone(test, &run->caches, run->zone);
 }
 
 static void stress_test_all_cpus(struct kunit *test)
@@ -471,7 +471,7 @@ static void stress_test_hardirq(struct kunit *test)
 	struct irq_test_errors task = { };
 
 	/* The timer interrupts this CPU, so the task must stay on it. */
-	kunit_pin_to_this_cpu(test);
+	toy_test_pin_to_this_cpu(test);
 	toy_cache_get_stats(cache, &before);
 	hrtimer_init_on_stack(&irq.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	irq.timer.function = irq_user_fire;

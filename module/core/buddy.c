@@ -53,7 +53,7 @@
  * Checking frees
  * --------------
  * A free names an address and an order.  Before anything changes, the zone
- * checks that the address is a page of this zone (see toy_zone_page_index()), that it is
+ * checks that the address is a page of this zone (see toy_virt_to_idx()), that it is
  * aligned to the order, that it starts an allocated block, and that the block
  * was allocated with that order.  A free that fails any check is reported
  * once (rate-limited), returns an errno and leaves the zone untouched.
@@ -164,8 +164,8 @@ static bool toy_is_free_head(u8 meta)
 	return toy_is_head(meta) && !(meta & TOY_META_ALLOCATED);
 }
 
-static unsigned long toy_page_index(struct toy_zone *zone,
-				    const struct toy_page *page)
+static unsigned long toy_page_to_idx(struct toy_zone *zone,
+				     const struct toy_page *page)
 {
 	return page - zone->pages;
 }
@@ -178,7 +178,7 @@ static void toy_free_list_add(struct toy_zone *zone, unsigned long idx,
 	lockdep_assert_held(&zone->lock);
 	VM_WARN_ON_ONCE(order > TOY_MAX_ORDER || idx & (BIT(order) - 1));
 
-	WRITE_ONCE(page->meta, toy_meta(idx, order, false));
+	WRITE_ONCE(page->state.meta, toy_meta(idx, order, false));
 	list_add(&page->lru, &zone->free_area[order].free_list);
 	zone->free_area[order].nr_free++;
 }
@@ -192,7 +192,7 @@ static void toy_free_list_del(struct toy_zone *zone, unsigned long idx,
 	VM_WARN_ON_ONCE(order > TOY_MAX_ORDER || idx & (BIT(order) - 1));
 
 	list_del(&page->lru);
-	WRITE_ONCE(page->meta, 0);
+	WRITE_ONCE(page->state.meta, 0);
 	zone->free_area[order].nr_free--;
 }
 
@@ -247,10 +247,10 @@ static void toy_buddy_put(struct toy_zone *zone, unsigned long idx,
 	lockdep_assert_held(&zone->lock);
 	VM_WARN_ON_ONCE(order > TOY_MAX_ORDER || idx & (BIT(order) - 1));
 
-	WRITE_ONCE(zone->pages[idx].meta, 0);
+	WRITE_ONCE(zone->pages[idx].state.meta, 0);
 	while (order < TOY_MAX_ORDER) {
 		buddy = idx ^ BIT(order);
-		if (zone->pages[buddy].meta != toy_meta(buddy, order, false))
+		if (zone->pages[buddy].state.meta != toy_meta(buddy, order, false))
 			break;
 		toy_free_list_del(zone, buddy, order);
 		zone->stats[order].merges++;
@@ -272,7 +272,7 @@ static void toy_pcp_give_back(struct toy_zone *zone, struct list_head *blocks,
 	spin_lock_irqsave(&zone->lock, flags);
 	list_for_each_entry_safe(page, next, blocks, lru) {
 		list_del(&page->lru);
-		toy_buddy_put(zone, toy_page_index(zone, page), order);
+		toy_buddy_put(zone, toy_page_to_idx(zone, page), order);
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
@@ -333,8 +333,8 @@ static void toy_pcp_drain_cpu(int cpu, void *arg)
 static void toy_block_handed_out(struct toy_page *page)
 {
 	WRITE_ONCE(page->slab.cache, NULL);
-	page->slab_broken = false;
-	WRITE_ONCE(page->freed, 0);
+	page->state.slab_broken = false;
+	WRITE_ONCE(page->state.freed, 0);
 	INIT_LIST_HEAD(&page->lru);
 }
 
@@ -359,14 +359,14 @@ static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order
 
 	page = list_first_entry(&zone->free_area[k].free_list,
 				struct toy_page, lru);
-	idx = toy_page_index(zone, page);
+	idx = toy_page_to_idx(zone, page);
 	toy_free_list_del(zone, idx, k);
 	while (k > order) {
 		zone->stats[k].splits++;
 		k--;
 		toy_free_list_add(zone, idx + BIT(k), k);
 	}
-	WRITE_ONCE(page->meta, toy_meta(idx, order, true));
+	WRITE_ONCE(page->state.meta, toy_meta(idx, order, true));
 	toy_block_handed_out(page);
 	zone->stats[order].allocs++;
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -443,9 +443,9 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 		return NULL;
 	}
 
-	idx = toy_page_index(zone, page);
+	idx = toy_page_to_idx(zone, page);
 	trace_toy_page_alloc(zone->name, idx, order);
-	addr = toy_zone_page_address(zone, page);
+	addr = toy_page_to_virt(zone, page);
 	toy_kasan_alloc_block(addr, order);
 	if (zone->flags & TOY_ZONE_POISON)
 		toy_check_poison(zone, addr, idx, order);
@@ -469,7 +469,7 @@ static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
 		return "order out of range";
 	if (idx & (BIT(order) - 1))
 		return "not aligned to its order";
-	meta = READ_ONCE(zone->pages[idx].meta);
+	meta = READ_ONCE(zone->pages[idx].state.meta);
 	if (!toy_is_head(meta))
 		return "not the start of a block";
 	if (!(meta & TOY_META_ALLOCATED))
@@ -496,7 +496,7 @@ static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 		spin_lock_irqsave(&zone->lock, flags);
 		zone->stats[order].frees++;
 		zone->pcp_busy_frees++;
-		toy_buddy_put(zone, toy_page_index(zone, page), order);
+		toy_buddy_put(zone, toy_page_to_idx(zone, page), order);
 		spin_unlock_irqrestore(&zone->lock, flags);
 		return;
 	}
@@ -512,43 +512,30 @@ static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 	toy_pcp_give_back(zone, &trim, order);
 }
 
-/* The bytes of toy_page.tag, to build the word compare-and-exchange wants. */
-union toy_tag {
-	struct {
-		u8 meta;
-		u8 freed;
-		bool slab_broken;
-	};
-	u32 word;
-};
-
-static_assert(sizeof(union toy_tag) == sizeof_field(struct toy_page, tag));
-static_assert(offsetof(union toy_tag, freed) ==
-	      offsetof(struct toy_page, freed) - offsetof(struct toy_page, tag));
-
 /*
- * The checks of toy_zone_free() without the zone lock, for a block that
- * goes on a list: the tag is checked and the block claimed in one
- * compare-and-exchange, so a block that changed in between (a racing
- * second free, or a merge and reuse after one) is refused.
+ * Claim a block that goes on a per-CPU list for its free, without the zone
+ * lock: the checks of toy_zone_free(), then the tag checked and the block
+ * marked freed in one compare-and-exchange, so a block that changed in
+ * between (a racing second free, or a merge and reuse after one) is
+ * refused.  Returns why the free is refused, or NULL once it is claimed.
  */
-static const char *toy_pcp_bad_free_reason(struct toy_zone *zone,
-					   const void *addr, long idx,
-					   unsigned int order)
+static const char *toy_pcp_claim_block(struct toy_zone *zone,
+				       const void *addr, long idx,
+				       unsigned int order)
 {
 	const char *reason = toy_bad_free_reason(zone, addr, idx, order);
 	struct toy_page *page;
-	union toy_tag old, new;
+	union toy_page_state old, new;
 
 	if (reason)
 		return reason;
 	page = &zone->pages[idx];
-	old.word = READ_ONCE(page->tag);
+	old.word = READ_ONCE(page->state.word);
 	new = old;
 	new.freed = 1;
 	if (old.freed || toy_meta_order(old.meta) != order ||
 	    !(old.meta & TOY_META_ALLOCATED) || !toy_is_head(old.meta) ||
-	    !try_cmpxchg(&page->tag, &old.word, new.word))
+	    !try_cmpxchg(&page->state.word, &old.word, new.word))
 		return "double free: the block is already free";
 	return NULL;
 }
@@ -586,12 +573,12 @@ static void toy_block_freed(struct toy_zone *zone, void *addr, long idx,
  */
 int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 {
-	long idx = toy_zone_page_index(zone, addr);
+	long idx = toy_virt_to_idx(zone, addr);
 	const char *reason;
 	unsigned long flags;
 
 	if (toy_pcp_order(zone, order)) {
-		reason = toy_pcp_bad_free_reason(zone, addr, idx, order);
+		reason = toy_pcp_claim_block(zone, addr, idx, order);
 		if (reason) {
 			toy_report_bad_free(zone, addr, order, reason);
 			return -EINVAL;
@@ -611,7 +598,7 @@ int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order)
 
 	toy_block_freed(zone, addr, idx, order);
 	zone->stats[order].frees++;
-	zone->pages[idx].freed = 1;
+	zone->pages[idx].state.freed = 1;
 	toy_buddy_put(zone, idx, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return 0;
@@ -713,7 +700,7 @@ static int toy_zone_bad(struct toy_zone *zone, unsigned long idx,
 			const char *what)
 {
 	pr_err("zone %s: invalid at page %lu (meta %#x): %s\n", zone->name,
-	       idx, zone->pages[idx].meta, what);
+	       idx, zone->pages[idx].state.meta, what);
 	return -EUCLEAN;
 }
 
@@ -726,7 +713,7 @@ static int toy_validate_block(struct toy_zone *zone, unsigned long start,
 	u8 meta;
 
 	while (idx < end) {
-		meta = zone->pages[idx].meta;
+		meta = zone->pages[idx].state.meta;
 		order = toy_meta_order(meta);
 		if (!toy_is_head(meta) || order > TOY_MAX_ORDER)
 			return toy_zone_bad(zone, idx, "expected a block head");
@@ -735,12 +722,12 @@ static int toy_validate_block(struct toy_zone *zone, unsigned long start,
 		if (meta != toy_meta(idx, order, meta & TOY_META_ALLOCATED))
 			return toy_zone_bad(zone, idx, "TYPE bits disagree with the index");
 		for (p = idx + 1; p < idx + BIT(order); p++)
-			if (zone->pages[p].meta)
+			if (zone->pages[p].state.meta)
 				return toy_zone_bad(zone, p, "tail page carries a tag");
 		if (toy_is_free_head(meta)) {
 			nr_free[order]++;
 			if (order < TOY_MAX_ORDER &&
-			    zone->pages[idx ^ BIT(order)].meta ==
+			    zone->pages[idx ^ BIT(order)].state.meta ==
 			    toy_meta(idx ^ BIT(order), order, false))
 				return toy_zone_bad(zone, idx, "free buddies left unmerged");
 		}
@@ -754,16 +741,16 @@ static int toy_validate_free_lists(struct toy_zone *zone,
 {
 	struct toy_free_area *area;
 	struct toy_page *page;
-	unsigned long listed;
+	unsigned long listed, idx;
 	unsigned int order;
 
 	for (order = 0; order <= TOY_MAX_ORDER; order++) {
 		area = &zone->free_area[order];
 		listed = 0;
 		list_for_each_entry(page, &area->free_list, lru) {
-			if (page->meta != toy_meta(toy_page_index(zone, page),
-						   order, false))
-				return toy_zone_bad(zone, toy_page_index(zone, page),
+			idx = toy_page_to_idx(zone, page);
+			if (page->state.meta != toy_meta(idx, order, false))
+				return toy_zone_bad(zone, idx,
 						    "listed block is not a free block of this order");
 			if (++listed > nr_free[order])
 				break;
@@ -820,7 +807,7 @@ static unsigned long toy_zone_release_blocks(struct toy_zone *zone)
 		page = zone->blocks[block];
 		if (!page)
 			continue;
-		meta = zone->pages[block << TOY_MAX_ORDER].meta;
+		meta = zone->pages[block << TOY_MAX_ORDER].state.meta;
 		if (meta != toy_meta(block << TOY_MAX_ORDER, TOY_MAX_ORDER, false)) {
 			in_use++;
 			continue;
@@ -880,7 +867,7 @@ static int toy_block_pfn_cmp(const void *a, const void *b)
 /*
  * Take the zone's order-10 blocks from the kernel, all or none, in physical
  * order: blocks taken one after the other usually follow each other in
- * memory, and then the zone is one range (see toy_zone_page_index()).
+ * memory, and then the zone is one range (see toy_virt_to_idx()).
  */
 static int toy_zone_take_blocks(struct toy_zone *zone)
 {

@@ -148,7 +148,7 @@ int toy_kmalloc_free(struct toy_kmalloc *km, const void *ptr)
 	if (ret != -ENOENT)
 		return ret;
 	head = toy_zone_block_head(zone, ptr);
-	if (!head || toy_zone_page_address(zone, head) != ptr) {
+	if (!head || toy_page_to_virt(zone, head) != ptr) {
 		if (toy_report_ratelimit())
 			pr_err("kfree of %p: not a toy_kmalloc allocation\n", ptr);
 		return -EINVAL;

@@ -140,7 +140,7 @@
 
 static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
 {
-	return toy_zone_page_address(cache->zone, head);
+	return toy_page_to_virt(cache->zone, head);
 }
 
 /* The free-object bitmap of a slab. */
@@ -451,7 +451,7 @@ static int toy_cache_grow(struct toy_cache *cache)
 static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 				unsigned int bad)
 {
-	long page = toy_zone_page_index(cache->zone, toy_slab_base(cache, head));
+	long page = toy_virt_to_idx(cache->zone, toy_slab_base(cache, head));
 
 	lockdep_assert_held(&cache->lock);
 
@@ -466,7 +466,7 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 		       cache->name, cache->num - head->inuse);
 	}
 	cache->free_objects -= cache->num - head->inuse;
-	head->slab_broken = true;
+	head->state.slab_broken = true;
 	if (head->inuse) {
 		list_move(&head->lru, &cache->slabs_broken);
 		return;
@@ -555,7 +555,7 @@ static void toy_slab_put(struct toy_cache *cache,
 
 	lockdep_assert_held(&cache->lock);
 
-	if (head->slab_broken) {
+	if (head->state.slab_broken) {
 		if (!--head->inuse) {
 			WRITE_ONCE(head->slab.cache, NULL);
 			list_move(&head->lru, release);
@@ -822,13 +822,15 @@ static const char *toy_foreign_object_reason(struct toy_cache *cache,
 }
 
 /*
- * Why @obj cannot be freed to @cache, or NULL when it can; then its bit is
- * set in the slab's free bitmap, which makes a second free of it fail here.
- * @head is the block of the cache's order holding @obj, or NULL.
+ * Claim @obj for a free to @cache: check it is an object start of a slab of
+ * the cache and set its bit in the slab's free bitmap, so that a second
+ * free of it fails here.  Returns why it cannot be freed, or NULL once it
+ * is claimed.  @head is the block of the cache's order holding @obj, or
+ * NULL.
  */
 static __always_inline const char *
-toy_bad_object_reason(struct toy_cache *cache, struct toy_page *head,
-		      const void *obj)
+toy_claim_object(struct toy_cache *cache, struct toy_page *head,
+		 const void *obj)
 {
 	unsigned int idx;
 
@@ -899,7 +901,7 @@ static __always_inline int toy_cache_do_free(struct toy_cache *cache,
 	const char *reason;
 	bool pushed = false;
 
-	reason = toy_bad_object_reason(cache, head, obj);
+	reason = toy_claim_object(cache, head, obj);
 	if (unlikely(reason)) {
 		if (toy_report_ratelimit())
 			pr_err("cache %s: bad free of %p: %s\n", cache->name,
@@ -1540,7 +1542,7 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 	if (head->slab.cache != cache || head->inuse > cache->num)
 		return toy_cache_bad(cache, "slab header", head->inuse);
 	bitmap_zero(seen, cache->num);
-	if (!head->slab_broken) {
+	if (!head->state.slab_broken) {
 		if (toy_bits_past_num(cache, toy_slab_bitmap(cache, head)) ||
 		    toy_bits_past_num(cache, toy_slab_in_slab(cache, head)))
 			return toy_cache_bad(cache, "bitmap bits past the last object",
@@ -1565,7 +1567,7 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 			return toy_cache_bad(cache, "object both cached and free, or cached twice",
 					     idx);
 	}
-	if (!head->slab_broken &&
+	if (!head->state.slab_broken &&
 	    !bitmap_equal(seen, toy_slab_bitmap(cache, head), cache->num))
 		return toy_cache_bad(cache, "bitmap differs from the free and cached objects",
 				     toy_slab_object(cache, head, 0) - toy_slab_base(cache, head));
@@ -1583,7 +1585,7 @@ static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
 
 	list_for_each_entry(head, list, lru) {
 		if (head->inuse < min_inuse || head->inuse > max_inuse ||
-		    head->slab_broken != broken)
+		    head->state.slab_broken != broken)
 			return toy_cache_bad(cache, "slab on the wrong list",
 					     head->inuse);
 		in_slab = toy_validate_slab(cache, head, cached, seen);

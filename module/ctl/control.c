@@ -143,7 +143,7 @@ static int toy_ctl_keep(struct toy_ctl_reply *reply, enum toy_handle_kind kind,
 	switch (kind) {
 	case TOY_HANDLE_PAGES:
 		toy_reply(reply, "handle %d order %u offset %ld\n", h, order,
-			  toy_zone_page_index(toy_ctl.zone, addr));
+			  toy_virt_to_idx(toy_ctl.zone, addr));
 		break;
 	case TOY_HANDLE_KMALLOC:
 		toy_reply(reply, "handle %d size %zu\n", h,

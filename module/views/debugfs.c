@@ -62,7 +62,7 @@ static void toy_zone_dump(struct seq_file *m, struct toy_zone *zone,
 		spin_lock_irqsave(&zone->lock, flags);
 		for (idx = block << TOY_MAX_ORDER;
 		     idx < (block + 1) << TOY_MAX_ORDER; idx += BIT(order)) {
-			meta = zone->pages[idx].meta;
+			meta = zone->pages[idx].state.meta;
 			order = toy_meta_order(meta);
 			seq_printf(m, "%lu %lu %u %s %s\n", block,
 				   idx & (TOY_BLOCK_PAGES - 1), order,

@@ -36,6 +36,24 @@ struct seq_file;
 struct toy_cache;
 
 /**
+ * union toy_page_state - the buddy tag of a page and the flags beside it
+ * @meta: the buddy tag of the page, see buddy.c
+ * @freed: in a head page, set when the block's user gives it back and
+ *	cleared when it is handed out again (buddy.c)
+ * @slab_broken: set by the slab layer on a slab it stopped using (slab.c)
+ * @word: the three bytes as one word, so that a free can check the tag and
+ *	claim the block in one compare-and-exchange (buddy.c)
+ */
+union toy_page_state {
+	struct {
+		u8 meta;
+		u8 freed;
+		bool slab_broken;
+	};
+	u32 word;
+};
+
+/**
  * struct toy_page - what the zone knows about one of its pages
  * @lru: while the page heads a free block, its link on the free list of the
  *	block's order, or on a per-CPU list of freed blocks; while it heads an
@@ -46,14 +64,9 @@ struct toy_cache;
  *	a slab of at most BITS_PER_LONG objects (slab.c)
  * @s_mem: in a slab's head page, the offset of the first object (colour)
  * @inuse: in a slab's head page, the number of objects handed out (these
- *	two sit outside @slab, beside @tag, so that the struct packs into
+ *	two sit outside @slab, beside @state, so that the struct packs into
  *	48 bytes)
- * @meta: the buddy tag of the page, see buddy.c
- * @freed: in a head page, set when the block's user gives it back and
- *	cleared when it is handed out again (buddy.c)
- * @slab_broken: set by the slab layer on a slab it stopped using (slab.c)
- * @tag: the three bytes above as one word, so that a free can check the
- *	tag and claim the block in one compare-and-exchange (buddy.c)
+ * @state: the buddy tag and the flags a free checks with it
  *
  * Like the kernel's struct page, one per page.  48 bytes on 64-bit: 1.2%
  * of a 4 KiB page, under the 64 bytes of the kernel's struct page.
@@ -66,14 +79,7 @@ struct toy_page {
 	} slab;
 	u16 s_mem;
 	u16 inuse;
-	union {
-		struct {
-			u8 meta;
-			u8 freed;
-			bool slab_broken;
-		};
-		u32 tag;
-	};
+	union toy_page_state state;
 };
 
 /**
@@ -125,7 +131,7 @@ struct toy_zone_pcp {
 
 /**
  * struct toy_zone - a private buddy allocator over whole order-10 blocks
- * @lock: protects @free_area, @stats and every @pages[].meta; irq-safe so that
+ * @lock: protects @free_area, @stats and every @pages[].state.meta; irq-safe so that
  *	allocation works from any context
  * @free_area: one free list per order 0..TOY_MAX_ORDER
  * @stats: event counts per order
@@ -186,7 +192,7 @@ static inline unsigned int toy_meta_order(u8 meta)
  */
 static inline unsigned int toy_page_order(const struct toy_page *page)
 {
-	return toy_meta_order(page->meta);
+	return toy_meta_order(page->state.meta);
 }
 
 /*
@@ -195,7 +201,7 @@ static inline unsigned int toy_page_order(const struct toy_page *page)
  */
 
 /**
- * toy_zone_page_index() - page index of an address in a zone
+ * toy_virt_to_idx() - page index of an address in a zone
  * @zone: the zone
  * @addr: any address
  *
@@ -209,7 +215,7 @@ static inline unsigned int toy_page_order(const struct toy_page *page)
  * Return: the index of the page holding @addr, or -1 when @addr is not in
  * one of @zone's pages.
  */
-static inline long toy_zone_page_index(struct toy_zone *zone, const void *addr)
+static inline long toy_virt_to_idx(struct toy_zone *zone, const void *addr)
 {
 	unsigned long pfn, head_pfn, block, idx;
 	struct page *head;
@@ -252,14 +258,14 @@ static inline struct toy_page *
 toy_zone_order_block_head(struct toy_zone *zone, const void *addr,
 			  unsigned int order)
 {
-	long idx = toy_zone_page_index(zone, addr);
+	long idx = toy_virt_to_idx(zone, addr);
 	struct toy_page *head;
 	u8 meta;
 
 	if (idx < 0)
 		return NULL;
 	head = &zone->pages[idx & ~(BIT(order) - 1)];
-	meta = READ_ONCE(head->meta);
+	meta = READ_ONCE(head->state.meta);
 	if (!toy_is_head(meta) || !(meta & TOY_META_ALLOCATED) ||
 	    toy_meta_order(meta) != order)
 		return NULL;
@@ -282,7 +288,7 @@ toy_zone_order_block_head(struct toy_zone *zone, const void *addr,
 static inline struct toy_page *
 toy_zone_block_head(struct toy_zone *zone, const void *addr)
 {
-	long idx = toy_zone_page_index(zone, addr);
+	long idx = toy_virt_to_idx(zone, addr);
 	unsigned long head;
 	unsigned int k;
 	u8 meta;
@@ -291,7 +297,7 @@ toy_zone_block_head(struct toy_zone *zone, const void *addr)
 		return NULL;
 	for (k = 0; k <= TOY_MAX_ORDER; k++) {
 		head = idx & ~(BIT(k) - 1);
-		meta = READ_ONCE(zone->pages[head].meta);
+		meta = READ_ONCE(zone->pages[head].state.meta);
 		if (toy_is_head(meta) && toy_meta_order(meta) >= k) {
 			if (!(meta & TOY_META_ALLOCATED) ||
 			    idx >= head + BIT(toy_meta_order(meta)))
@@ -319,7 +325,7 @@ static inline void *toy_block_start(const void *addr, unsigned int order)
 }
 
 /**
- * toy_zone_page_address() - kernel address of a page of the zone
+ * toy_page_to_virt() - kernel address of a page of a zone
  * @zone: the zone
  * @page: one of @zone's pages
  *
@@ -328,8 +334,8 @@ static inline void *toy_block_start(const void *addr, unsigned int order)
  *
  * Return: the direct-mapped address of the page.
  */
-static inline void *toy_zone_page_address(struct toy_zone *zone,
-					  struct toy_page *page)
+static inline void *toy_page_to_virt(struct toy_zone *zone,
+				     struct toy_page *page)
 {
 	unsigned long idx = page - zone->pages;
 
