@@ -38,6 +38,8 @@ static const struct parse_case parse_cases[] = {
 	{ "release", 0, TOY_CTL_RELEASE, "", { } },
 	{ "shrink", 0, TOY_CTL_SHRINK, "", { } },
 	{ "validate\n", 0, TOY_CTL_VALIDATE, "", { } },
+	{ "bench 1024 15", 0, TOY_CTL_BENCH, "", { 1024, 15 } },
+	{ "help", 0, TOY_CTL_HELP, "", { } },
 	{ "", -EINVAL },
 	{ " \t\n", -EINVAL },
 	{ "allocate 3", -EINVAL },
@@ -56,6 +58,17 @@ static const struct parse_case parse_cases[] = {
 	{ "cache-alloc", -EINVAL },
 	{ "workload 1", -EINVAL },
 	{ "\x01\xff\x7f", -EINVAL },
+	/* Each argument within the limits of its verb's table entry. */
+	{ "alloc 11", -EINVAL },
+	{ "free 1024", -EINVAL },
+	{ "kmalloc 0", -EINVAL },
+	{ "kmalloc 4194305", -EINVAL },
+	{ "cache-create obj 0 8", -EINVAL },
+	{ "cache-create obj 64 8192", -EINVAL },
+	{ "workload 1 0", -EINVAL },
+	{ "workload 1 10000001", -EINVAL },
+	{ "bench 1023 5", -EINVAL },
+	{ "bench 1024 16", -EINVAL },
 };
 
 static void parse_case_desc(const struct parse_case *c, char *desc)
@@ -156,14 +169,13 @@ static void expect_line(struct kunit *test, const char **buf, const char *expect
 /* The debugfs lines of a zone, printed as mm/vmstat.c prints them. */
 static void control_test_index_lines(struct kunit *test)
 {
-	struct toy_zone *zone = toy_zone_create("kunit", 1, 0);
+	struct toy_zone *zone = toy_test_zone(test, "kunit", 1, 0);
 	struct seq_file *m = toy_test_seq_file(test);
 	const char *buf;
 	char expect[200];
 	void *page;
 	int nid;
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, zone);
 	page = toy_zone_alloc(zone, 0);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 
@@ -181,7 +193,6 @@ static void control_test_index_lines(struct kunit *test)
 	expect_line(test, &buf, expect);
 	KUNIT_EXPECT_EQ(test, *buf, '\0');
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
-	toy_zone_destroy(zone);
 }
 
 static struct kunit_case control_test_cases[] = {

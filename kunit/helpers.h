@@ -36,6 +36,47 @@ static inline void toy_test_destroy_caches_and_zone(struct kunit *test,
 	toy_zone_destroy(zone);
 }
 
+struct toy_test_zone_args {
+	const char *name;
+	unsigned int nr_blocks;
+	unsigned long flags;
+};
+
+static inline int toy_test_zone_init(struct kunit_resource *res, void *context)
+{
+	const struct toy_test_zone_args *args = context;
+	struct toy_zone *zone = toy_zone_create(args->name, args->nr_blocks,
+						args->flags);
+
+	if (IS_ERR(zone))
+		return PTR_ERR(zone);
+	res->data = zone;
+	return 0;
+}
+
+static inline void toy_test_zone_free(struct kunit_resource *res)
+{
+	toy_zone_destroy(res->data);
+}
+
+/*
+ * A zone that KUnit destroys when the case ends, however it ends: a case
+ * that builds its own zone and then fails an assertion leaks nothing.
+ */
+static inline struct toy_zone *toy_test_zone(struct kunit *test,
+					     const char *name,
+					     unsigned int nr_blocks,
+					     unsigned long flags)
+{
+	struct toy_test_zone_args args = { name, nr_blocks, flags };
+	struct toy_zone *zone;
+
+	zone = kunit_alloc_resource(test, toy_test_zone_init, toy_test_zone_free,
+				    GFP_KERNEL, &args);
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	return zone;
+}
+
 /*
  * Keep the test's task on the CPU it runs on, for cases that expect the
  * object they just freed to come back from the same per-CPU array.  The
