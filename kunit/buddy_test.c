@@ -15,6 +15,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "../module/internal.h"
 #include "helpers.h"
@@ -71,7 +72,7 @@ static void buddy_test_every_order(struct kunit *test)
 	long idx;
 
 	for (order = 0; order <= TOY_MAX_ORDER; order++) {
-		blocks[order] = toy_zone_alloc(zone, order);
+		blocks[order] = toy_zone_alloc(zone, order, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL_MSG(test, blocks[order], "order %u", order);
 		KUNIT_EXPECT_TRUE_MSG(test, aligned_to_order(blocks[order], order),
 				      "order %u at %p", order, blocks[order]);
@@ -96,7 +97,7 @@ static void buddy_test_split_leaves_one_per_order(struct kunit *test)
 	unsigned int order;
 	void *page;
 
-	page = toy_zone_alloc(zone, 0);
+	page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	for (order = 0; order < TOY_MAX_ORDER; order++)
 		KUNIT_EXPECT_EQ_MSG(test, nr_free(zone, order), 1UL, "order %u", order);
@@ -113,8 +114,8 @@ static void buddy_test_block_head(struct kunit *test)
 	void *block, *spare;
 	unsigned int i;
 
-	block = toy_zone_alloc(zone, 3);
-	spare = toy_zone_alloc(zone, 3);
+	block = toy_zone_alloc(zone, 3, GFP_NOWAIT);
+	spare = toy_zone_alloc(zone, 3, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, block);
 	KUNIT_ASSERT_NOT_NULL(test, spare);
 	for (i = 0; i < 8; i++) {
@@ -143,7 +144,7 @@ static void buddy_test_order_block_head(struct kunit *test)
 	struct toy_page *head;
 
 	for (order = 0; order <= TOY_MAX_ORDER; order++) {
-		block = toy_zone_alloc(zone, order);
+		block = toy_zone_alloc(zone, order, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, block);
 		for (i = 0; i < BIT(order); i += max(1UL, BIT(order) / 8)) {
 			addr = block + i * PAGE_SIZE + (8 * i + 1) % PAGE_SIZE;
@@ -279,10 +280,10 @@ static void buddy_test_merge_any_order(struct kunit *test)
 	pages = kunit_kcalloc(test, TEST_PAGES, sizeof(*pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	for (i = 0; i < TEST_PAGES; i++) {
-		pages[i] = toy_zone_alloc(zone, 0);
+		pages[i] = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
 	}
-	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0, GFP_NOWAIT));
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), 0UL);
 
 	prandom_seed_state(&rnd, 42);
@@ -313,16 +314,16 @@ static void buddy_test_exhaustion(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < TEST_BLOCKS; i++) {
-		big[i] = toy_zone_alloc(zone, TOY_MAX_ORDER);
+		big[i] = toy_zone_alloc(zone, TOY_MAX_ORDER, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, big[i]);
 	}
-	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, TOY_MAX_ORDER));
-	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0));
-	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, TOY_MAX_ORDER + 1));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, TOY_MAX_ORDER, GFP_NOWAIT));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0, GFP_NOWAIT));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, TOY_MAX_ORDER + 1, GFP_NOWAIT));
 	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
 
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, big[0], TOY_MAX_ORDER), 0);
-	page = toy_zone_alloc(zone, 0);
+	page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	KUNIT_EXPECT_PTR_EQ(test, page, big[0]);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, big[1], TOY_MAX_ORDER), 0);
@@ -393,7 +394,7 @@ static void buddy_test_bad_free(struct kunit *test)
 	void *block, *addr;
 	size_t size = TEST_PAGES * sizeof(struct toy_page);
 
-	block = toy_zone_alloc(zone, 2);
+	block = toy_zone_alloc(zone, 2, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, block);
 	if (bad->free_first)
 		KUNIT_ASSERT_EQ(test, toy_zone_free(zone, block, 2), 0);
@@ -460,7 +461,7 @@ static void buddy_test_random_churn(struct kunit *test)
 			/* Small orders are common, large ones rare. */
 			unsigned int order = min_t(unsigned int, TOY_MAX_ORDER,
 						   __ffs(prandom_u32_state(&rnd) | BIT(31)) / 2);
-			void *addr = toy_zone_alloc(zone, order);
+			void *addr = toy_zone_alloc(zone, order, GFP_NOWAIT);
 
 			if (!addr) {
 				failures++;
@@ -500,7 +501,7 @@ static void buddy_test_buddyinfo_line(struct kunit *test)
 	int len;
 	void *page;
 
-	page = toy_zone_alloc(zone, 0);
+	page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	toy_zone_buddyinfo_show(m, zone);
 	len = snprintf(expect, sizeof(expect), "Node %d, zone    kunit ",
@@ -581,7 +582,7 @@ static void buddy_pcp_test_reuse(struct kunit *test)
 	void *block;
 
 	for (order = 0; order <= 4; order++) {
-		block = toy_zone_alloc(zone, order);
+		block = toy_zone_alloc(zone, order, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, block);
 		free_pages = toy_zone_free_pages(zone);
 		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, order), 0);
@@ -591,7 +592,7 @@ static void buddy_pcp_test_reuse(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ_MSG(test, toy_zone_free_pages(zone), free_pages,
 				    "order %u merged at once", order);
-		KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, order), block);
+		KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, order, GFP_NOWAIT), block);
 		KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), free_pages);
 		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, order), 0);
 	}
@@ -608,7 +609,7 @@ static void buddy_pcp_test_reuse(struct kunit *test)
 static void buddy_pcp_test_bad_frees(struct kunit *test)
 {
 	struct toy_zone *zone = test_zone(test);
-	void *block = toy_zone_alloc(zone, 1), *other;
+	void *block = toy_zone_alloc(zone, 1, GFP_NOWAIT), *other;
 
 	KUNIT_ASSERT_NOT_NULL(test, block);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 0), -EINVAL);
@@ -617,8 +618,8 @@ static void buddy_pcp_test_bad_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
 	/* Still listed once: one allocation takes it, the next splits anew. */
-	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 1), block);
-	other = toy_zone_alloc(zone, 1);
+	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 1, GFP_NOWAIT), block);
+	other = toy_zone_alloc(zone, 1, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, other);
 	KUNIT_EXPECT_PTR_NE(test, other, block);
 	toy_zone_drain(zone);
@@ -640,7 +641,7 @@ static void buddy_pcp_test_bounded(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, blocks);
 	for (order = 0; order <= 3; order++) {
 		for (i = 0; i < n; i++) {
-			blocks[i] = toy_zone_alloc(zone, order);
+			blocks[i] = toy_zone_alloc(zone, order, GFP_NOWAIT);
 			KUNIT_ASSERT_NOT_NULL(test, blocks[i]);
 		}
 		for (i = 0; i < n; i++)
@@ -666,13 +667,13 @@ static void buddy_pcp_test_drain_on_failure(struct kunit *test)
 	unsigned long i;
 
 	for (i = 0; i < TEST_PAGES; i++)
-		KUNIT_ASSERT_NOT_NULL(test, toy_zone_alloc(zone, 0));
-	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0));
+		KUNIT_ASSERT_NOT_NULL(test, toy_zone_alloc(zone, 0, GFP_NOWAIT));
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0, GFP_NOWAIT));
 	group = toy_page_to_virt(zone, &zone->pages[8]);
 	for (i = 0; i < 8; i++)
 		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, group + i * PAGE_SIZE, 0), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), 0UL);
-	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 3), group);
+	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 3, GFP_NOWAIT), group);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, group, 3), 0);
 	for (i = 0; i < TEST_PAGES; i++) {
 		page = toy_page_to_virt(zone, &zone->pages[i]);
@@ -697,7 +698,7 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 	int freed, freed_again;
 	void *listed, *page;
 
-	listed = toy_zone_alloc(zone, 0);
+	listed = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, listed);
 	KUNIT_ASSERT_EQ(test, toy_zone_free(zone, listed, 0), 0);
 
@@ -705,7 +706,7 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 	pcp = this_cpu_ptr(zone->pcp);
 	WRITE_ONCE(pcp->lock.acquired, 1);
 	free_before = toy_zone_free_pages(zone);
-	page = toy_zone_alloc(zone, 0);
+	page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	free_taken = toy_zone_free_pages(zone);
 	freed = page ? toy_zone_free(zone, page, 0) : -ENOMEM;
 	freed_again = page ? toy_zone_free(zone, page, 0) : -ENOMEM;
@@ -723,9 +724,51 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, listed_count, 1U);
 	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
 	/* With the lists free again, the listed block is the next one out. */
-	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 0), listed);
+	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 0, GFP_NOWAIT), listed);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, listed, 0), 0);
 	expect_drained_fresh(test, zone);
+}
+
+static long alloc_and_free_page(void *arg)
+{
+	struct toy_zone *zone = arg;
+	void *page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
+
+	return page ? toy_zone_free(zone, page, 0) : -ENOMEM;
+}
+
+/*
+ * A page freed on another CPU waits on that CPU's list, so a one-block
+ * zone has no order-10 block: an allocation that cannot sleep fails, and
+ * is counted so; one that may sleep gives every CPU's lists back and gets
+ * the block.
+ */
+static void buddy_pcp_test_reclaim_other_cpu(struct kunit *test)
+{
+	struct toy_zone *zone = toy_test_zone(test, "kunit-1", 1, TOY_ZONE_PCP);
+	int cpu, other = -1;
+	void *block;
+
+	toy_test_pin_to_this_cpu(test);
+	for_each_online_cpu(cpu)
+		if (cpu != raw_smp_processor_id())
+			other = cpu;
+	if (other < 0)
+		kunit_skip(test, "needs a second online CPU");
+	KUNIT_ASSERT_EQ(test, work_on_cpu(other, alloc_and_free_page, zone), 0L);
+	KUNIT_EXPECT_EQ(test, per_cpu_ptr(zone->pcp, other)->count[0], 1U);
+
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, TOY_MAX_ORDER, GFP_NOWAIT));
+	KUNIT_EXPECT_EQ(test, zone->failures[TOY_FAIL_NOWAIT], 1UL);
+	block = toy_zone_alloc(zone, TOY_MAX_ORDER, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_EXPECT_EQ(test, per_cpu_ptr(zone->pcp, other)->count[0], 0U);
+	KUNIT_EXPECT_EQ(test, zone->failures[TOY_FAIL_RECLAIMED], 0UL);
+	/* The block is really in use now: even reclaim finds nothing. */
+	KUNIT_EXPECT_NULL(test, toy_zone_alloc(zone, 0, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, zone->failures[TOY_FAIL_RECLAIMED], 1UL);
+	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, TOY_MAX_ORDER), 0);
+	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
 }
 
 static struct kunit_case buddy_pcp_test_cases[] = {
@@ -734,6 +777,7 @@ static struct kunit_case buddy_pcp_test_cases[] = {
 	KUNIT_CASE(buddy_pcp_test_bounded),
 	KUNIT_CASE(buddy_pcp_test_drain_on_failure),
 	KUNIT_CASE(buddy_pcp_test_busy_lists),
+	KUNIT_CASE(buddy_pcp_test_reclaim_other_cpu),
 	{}
 };
 

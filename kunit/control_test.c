@@ -176,7 +176,7 @@ static void control_test_index_lines(struct kunit *test)
 	void *page;
 	int nid;
 
-	page = toy_zone_alloc(zone, 0);
+	page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 
 	toy_zone_unusable_show(m, zone);

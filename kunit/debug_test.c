@@ -81,7 +81,7 @@ static void debug_test_write_past_end(struct kunit *test)
 {
 	struct toy_cache *cache = debug_cache(test, 60, TOY_SLAB_RED_ZONE |
 					      TOY_SLAB_CONSISTENCY_CHECKS);
-	u8 *obj = toy_cache_alloc(cache);
+	u8 *obj = toy_cache_alloc(cache, GFP_NOWAIT);
 
 	toy_test_pin_to_this_cpu(test);
 
@@ -91,7 +91,7 @@ static void debug_test_write_past_end(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 	/* The red zone was restored: the object comes back without a report. */
-	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache), (void *)obj);
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache, GFP_NOWAIT), (void *)obj);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
@@ -102,7 +102,7 @@ static void debug_test_write_after_free(struct kunit *test)
 	struct toy_cache *cache = debug_cache(test, 64, TOY_SLAB_POISON |
 					      TOY_SLAB_RED_ZONE |
 					      TOY_SLAB_CONSISTENCY_CHECKS);
-	u8 *obj = toy_cache_alloc(cache);
+	u8 *obj = toy_cache_alloc(cache, GFP_NOWAIT);
 
 	toy_test_pin_to_this_cpu(test);
 
@@ -110,7 +110,7 @@ static void debug_test_write_after_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 	KUNIT_EXPECT_EQ(test, obj[10], (u8)POISON_FREE);
 	stray_write(obj + 10, 0);
-	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache), (void *)obj);
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache, GFP_NOWAIT), (void *)obj);
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
@@ -145,7 +145,7 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size,
 	KUNIT_ASSERT_EQ(test, cache->maps_in_page, maps_in_page);
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
-	objs[0] = toy_cache_alloc(cache);
+	objs[0] = toy_cache_alloc(cache, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
 	head = toy_zone_block_head(ctx(test)->zone, objs[0]);
 	KUNIT_ASSERT_LT(test, head->inuse, cache->num);
@@ -156,7 +156,7 @@ static void expect_corrupt_bitmap_caught(struct kunit *test, unsigned int size,
 	stray_write(byte, *byte | BIT(idx % 8));
 
 	for (i = 1; i < n; i++) {
-		objs[i] = toy_cache_alloc(cache);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 		KUNIT_ASSERT_PTR_NE(test, objs[i], objs[0]);
 	}
@@ -189,7 +189,7 @@ static void debug_test_corrupt_bitmap_in_slab(struct kunit *test)
 static void debug_test_bitmap_past_last_object(struct kunit *test)
 {
 	struct toy_cache *cache = debug_cache(test, 16, 0);
-	void *obj = toy_cache_alloc(cache);
+	void *obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	unsigned int past = cache->num + 1;
 	struct toy_page *head;
 	u8 *byte, saved;
@@ -210,7 +210,7 @@ static void debug_test_bitmap_past_last_object(struct kunit *test)
 static void debug_test_double_free(struct kunit *test)
 {
 	struct toy_cache *cache = debug_cache(test, 128, 0);
-	void *obj = toy_cache_alloc(cache);
+	void *obj = toy_cache_alloc(cache, GFP_NOWAIT);
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
@@ -224,7 +224,7 @@ static void debug_test_owner_tracking(struct kunit *test)
 {
 	struct toy_cache *cache = debug_cache(test, 32, TOY_SLAB_STORE_USER);
 	struct toy_track *alloc, *free;
-	void *obj = toy_cache_alloc(cache);
+	void *obj = toy_cache_alloc(cache, GFP_NOWAIT);
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	alloc = toy_get_track(cache, obj, TOY_TRACK_ALLOC);
@@ -244,12 +244,12 @@ static void debug_test_owner_tracking(struct kunit *test)
 static void debug_test_page_use_after_free(struct kunit *test)
 {
 	struct toy_zone *zone = ctx(test)->zone;
-	u8 *page = toy_zone_alloc(zone, 0);
+	u8 *page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
 	stray_write(page + 100, 0x11);
-	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 0), (void *)page);
+	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 0, GFP_NOWAIT), (void *)page);
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(zone, page, 0), -EINVAL);
@@ -270,7 +270,7 @@ static unsigned int neighbours_in_a_row(struct kunit *test, struct toy_cache *ca
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, n, n, 0), 0);
 	for (i = 0; i < n; i++) {
-		objs[i] = toy_cache_alloc(cache);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 		if (i && objs[i] == objs[i - 1] - cache->size)
 			in_order++;

@@ -119,14 +119,14 @@ static void fault_test_slab_growth(struct kunit *test)
 	cache = toy_cache_create(&t->caches, "kunit-fault", 512, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
 	fail_nth(1);
-	obj = toy_cache_alloc(cache);
+	obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	fail_nth(0);
 	KUNIT_EXPECT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 0UL);
 	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(t->zone), toy_zone_nr_pages(t->zone));
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 
-	obj = toy_cache_alloc(cache);
+	obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 }

@@ -94,7 +94,7 @@ static void slab_test_create_alloc_free_destroy(struct kunit *test)
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (i = 0; i < n; i++) {
-		objs[i] = toy_cache_alloc(cache);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 		KUNIT_EXPECT_PTR_EQ(test, toy_cache_of(ctx(test)->zone, objs[i]), cache);
 		memset(objs[i], i & 0xff, 64);
@@ -135,7 +135,7 @@ static void slab_test_ctor_once_per_object(struct kunit *test)
 
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < n; i++) {
-			objs[i] = toy_cache_alloc(cache);
+			objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 			KUNIT_EXPECT_EQ(test, *(u32 *)objs[i], CTOR_PATTERN);
 		}
@@ -188,7 +188,7 @@ static void slab_test_alignment_and_overlap(struct kunit *test)
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (i = 0; i < n; i++) {
-		objs[i] = toy_cache_alloc(cache);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 		KUNIT_ASSERT_TRUE_MSG(test, IS_ALIGNED((unsigned long)objs[i], align),
 				      "object %u at %p", i, objs[i]);
@@ -260,7 +260,7 @@ static void slab_test_colouring(struct kunit *test)
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (i = 0; i < n; i++) {
-		objs[i] = toy_cache_alloc(cache);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 	}
 	/* Successive slabs cycle through the colour offsets. */
@@ -287,7 +287,7 @@ static void slab_test_percpu_drain(struct kunit *test)
 	toy_test_pin_to_this_cpu(test);
 
 	for (i = 0; i < n; i++) {
-		objs[i] = toy_cache_alloc(cache);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 	}
 	for (i = 0; i < n; i++)
@@ -296,7 +296,7 @@ static void slab_test_percpu_drain(struct kunit *test)
 	KUNIT_EXPECT_GT(test, cached_objects(cache), 0U);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 	/* The most recently freed object comes back first. */
-	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache), objs[n - 1]);
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache, GFP_NOWAIT), objs[n - 1]);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[n - 1]), 0);
 
 	/* 50 objects, num to a slab. */
@@ -321,7 +321,7 @@ static void slab_test_flush_and_free_limit(struct kunit *test)
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (i = 0; i < n; i++) {
-		objs[i] = toy_cache_alloc(cache);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 	}
 	for (i = 0; i < n; i++) {
@@ -425,11 +425,11 @@ static void slab_test_bad_free(struct kunit *test)
 	struct cache_state sa, sb;
 	void *obj, *other, *page;
 
-	obj = toy_cache_alloc(a);
-	other = toy_cache_alloc(b);
+	obj = toy_cache_alloc(a, GFP_NOWAIT);
+	other = toy_cache_alloc(b, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_ASSERT_NOT_NULL(test, other);
-	page = toy_zone_alloc(ctx(test)->zone, 0);
+	page = toy_zone_alloc(ctx(test)->zone, 0, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	snapshot(a, &sa);
 	snapshot(b, &sb);
@@ -449,7 +449,7 @@ static void slab_test_bad_free(struct kunit *test)
 	expect_unchanged(test, a, &sa);
 
 	/* Both caches keep working. */
-	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(a), obj);
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(a, GFP_NOWAIT), obj);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(a, obj), 0);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(b, other), 0);
 	KUNIT_EXPECT_EQ(test, toy_zone_free(ctx(test)->zone, page, 0), 0);
@@ -462,13 +462,13 @@ static void slab_test_destroy_busy(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < 3; i++) {
-		obj[i] = toy_cache_alloc(cache);
+		obj[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
 	}
 	KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), -EBUSY);
 	KUNIT_EXPECT_EQ(test, nr_caches(test), 1U);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
-	more = toy_cache_alloc(cache);
+	more = toy_cache_alloc(cache, GFP_NOWAIT);
 	KUNIT_EXPECT_NOT_NULL(test, more);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, more), 0);
 	for (i = 0; i < 3; i++)
@@ -555,7 +555,7 @@ static void slab_test_random_churn(struct kunit *test)
 		if (n == 0 || (n < CHURN_LIVE && prandom_u32_state(&rnd) % 100 < 52)) {
 			c = prandom_u32_state(&rnd) % 4;
 			live[n].cache = c < 3 ? caches[c] : NULL;
-			live[n].p = c < 3 ? toy_cache_alloc(caches[c]) :
+			live[n].p = c < 3 ? toy_cache_alloc(caches[c], GFP_NOWAIT) :
 				toy_kmalloc_alloc(&km, 4 + prandom_u32_state(&rnd) % 20000, 0);
 			if (!live[n].p) {
 				failures++;
@@ -611,7 +611,7 @@ static void slab_test_slabinfo_format(struct kunit *test)
 			   "slabinfo - version: 2.1\n"
 			   "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
 	for (i = 0; i < 3; i++) {
-		obj[i] = toy_cache_alloc(cache);
+		obj[i] = toy_cache_alloc(cache, GFP_NOWAIT);
 		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
 	}
 	/*
@@ -677,7 +677,7 @@ static void slab_test_init_on_alloc_free(struct kunit *test)
 	if (!want_init_on_alloc(GFP_KERNEL) && !want_init_on_free())
 		kunit_skip(test, "boot with init_on_alloc=1 or init_on_free=1");
 	cache = new_cache(test, "kunit-init", 64, 0, NULL);
-	obj = toy_cache_alloc(cache);
+	obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	memset(obj, 0xa5, 64);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
@@ -686,7 +686,7 @@ static void slab_test_init_on_alloc_free(struct kunit *test)
 	else
 		memset(obj, 0xa5, 64);
 	/* The same object comes back (LIFO), and holds zeroes. */
-	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache), (void *)obj);
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache, GFP_NOWAIT), (void *)obj);
 	KUNIT_EXPECT_FALSE(test, memchr_inv(obj, 0, 64));
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 }
@@ -703,8 +703,8 @@ static void slab_test_atomic_context(struct kunit *test)
 	spin_lock_init(&lock);
 	spin_lock_irqsave(&lock, flags);
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
-		objs[i] = toy_cache_alloc(cache);	/* grows the cache too */
-	page = toy_zone_alloc(ctx(test)->zone, 3);
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);	/* grows the cache too */
+	page = toy_zone_alloc(ctx(test)->zone, 3, GFP_NOWAIT);
 	spin_unlock_irqrestore(&lock, flags);
 
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
@@ -739,7 +739,7 @@ static void slab_test_busy_array(struct kunit *test)
 	/* A shared array, as caches have with more than one CPU. */
 	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, 120, 60, 8), 0);
 	KUNIT_ASSERT_NOT_NULL(test, cache->shared_array);
-	warm = toy_cache_alloc(cache);
+	warm = toy_cache_alloc(cache, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, warm);
 	KUNIT_ASSERT_EQ(test, toy_cache_free(cache, warm), 0);
 	toy_cache_get_stats(cache, &before);
@@ -751,7 +751,7 @@ static void slab_test_busy_array(struct kunit *test)
 	preempt_disable();
 	WRITE_ONCE(ac->lock.acquired, 1);
 	avail_before = ac->avail;
-	obj = toy_cache_alloc(cache);
+	obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	for (i = 0; i < ac->avail; i++)
 		in_array |= ac->entry[i].obj == obj;
 	shared_before = cache->shared_array->avail;
@@ -777,9 +777,48 @@ static void slab_test_busy_array(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 
 	/* With the array free again, the warm object is the next one out. */
-	obj = toy_cache_alloc(cache);
+	obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	KUNIT_EXPECT_PTR_EQ(test, obj, warm);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
+}
+
+/*
+ * Free slabs a cache keeps, and objects waiting in its arrays, are not in
+ * use: an allocation from the zone that may sleep gets them back before it
+ * fails (the caches' reclaimer), one that cannot sleep fails and is counted
+ * so, and when the pages are really in use both fail.
+ */
+static void slab_test_reclaim_free_slabs(struct kunit *test)
+{
+	struct toy_zone *zone = ctx(test)->zone;
+	struct toy_cache *cache = new_cache(test, "kunit-reclaim", 256, 0, NULL);
+	void *obj[64], *block[TEST_BLOCKS], *big;
+	unsigned int i, held = 0;
+
+	for (i = 0; i < ARRAY_SIZE(obj); i++) {
+		obj[i] = toy_cache_alloc(cache, GFP_NOWAIT);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(obj); i++)
+		KUNIT_ASSERT_EQ(test, toy_cache_free(cache, obj[i]), 0);
+	KUNIT_ASSERT_GT(test, cache->nr_slabs, 0UL);
+	while (held < TEST_BLOCKS &&
+	       (block[held] = toy_zone_alloc(zone, TOY_MAX_ORDER, GFP_NOWAIT)))
+		held++;
+	KUNIT_ASSERT_EQ(test, held, TEST_BLOCKS - 1U);
+	KUNIT_EXPECT_EQ(test, zone->failures[TOY_FAIL_NOWAIT], 1UL);
+
+	big = toy_zone_alloc(zone, TOY_MAX_ORDER, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, zone->failures[TOY_FAIL_RECLAIMED], 0UL);
+	KUNIT_EXPECT_NULL(test, toy_cache_alloc(cache, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, zone->failures[TOY_FAIL_RECLAIMED], 1UL);
+	if (big)
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, big, TOY_MAX_ORDER), 0);
+	while (held)
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block[--held], TOY_MAX_ORDER), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 }
 
 static struct kunit_case slab_test_cases[] = {
@@ -801,6 +840,7 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_init_on_alloc_free),
 	KUNIT_CASE(slab_test_atomic_context),
 	KUNIT_CASE(slab_test_busy_array),
+	KUNIT_CASE(slab_test_reclaim_free_slabs),
 	{}
 };
 

@@ -124,11 +124,11 @@ static bool stress_alloc(struct stress_run *run, struct rnd_state *rnd,
 	item->kind = (int)(r % (NR_CACHES + 2)) - 2;
 	if (item->kind == -2) {
 		item->order = min_t(unsigned int, 6, __ffs((r >> 8) | BIT(23)));
-		item->p = toy_zone_alloc(run->zone, item->order);
+		item->p = toy_zone_alloc(run->zone, item->order, GFP_NOWAIT);
 	} else if (item->kind == -1) {
 		item->p = toy_kmalloc_alloc(&run->km, 8 + (r >> 8) % 3000, 0);
 	} else {
-		item->p = toy_cache_alloc(run->cache[item->kind]);
+		item->p = toy_cache_alloc(run->cache[item->kind], GFP_NOWAIT);
 	}
 	return item->p;
 }
@@ -276,12 +276,12 @@ static long stress_fill_this_cpu(void *arg)
 
 	/* Objects first: growing a cache could take a listed block. */
 	for (i = 0; i < NR_CACHES; i++) {
-		p = toy_cache_alloc(run->cache[i]);
+		p = toy_cache_alloc(run->cache[i], GFP_NOWAIT);
 		if (!p || toy_cache_free(run->cache[i], p))
 			return -ENOMEM;
 	}
 	for (order = 0; order <= 3; order++) {
-		p = toy_zone_alloc(run->zone, order);
+		p = toy_zone_alloc(run->zone, order, GFP_NOWAIT);
 		if (!p || toy_zone_free(run->zone, p, order))
 			return -ENOMEM;
 	}
@@ -398,8 +398,8 @@ static void irq_test_use(struct stress_run *run, struct irq_test_errors *e,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		obj[i] = irq_test_take(e, toy_cache_alloc(cache), size, size, stamp);
-	block = irq_test_take(e, toy_zone_alloc(run->zone, order),
+		obj[i] = irq_test_take(e, toy_cache_alloc(cache, GFP_ATOMIC), size, size, stamp);
+	block = irq_test_take(e, toy_zone_alloc(run->zone, order, GFP_ATOMIC),
 			      PAGE_SIZE << order, PAGE_SIZE, stamp);
 	if (block) {
 		irq_test_check(e, block, PAGE_SIZE << order, PAGE_SIZE, stamp);

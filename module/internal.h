@@ -60,7 +60,8 @@ void toy_debug_free(struct toy_cache *cache, void *obj, unsigned long caller);
 int toy_slab_debug_flags(const char *s, unsigned long *flags);
 
 /* Slab entry points for kmalloc, with the caller to record (core/slab.c) */
-void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller);
+void *toy_cache_alloc_caller(struct toy_cache *cache, gfp_t gfp,
+			     unsigned long caller);
 int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 			  unsigned long caller);
 int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller);
@@ -69,6 +70,7 @@ struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj);
 /* What the core gives its views (core/buddy.c, core/slab.c) */
 void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
 		       struct toy_order_stats *stats);
+void toy_zone_failures(struct toy_zone *zone, unsigned long *failures);
 
 /**
  * struct toy_slabinfo - the numbers of a /proc/slabinfo line, taken together

@@ -103,11 +103,16 @@
  * preemption off, interrupts on (struct toy_local_trylock, cpus.h), and an
  * allocation or free made in an interrupt of that work goes around them,
  * to the free lists.  toy_zone_drain() runs on each CPU in turn (cpus.c);
- * toy_zone_destroy() has the zone to itself.  toy_zone_alloc() and
- * toy_zone_free() never sleep and may be called from any context but NMI.
- * The lists' lock is taken before zone->lock.  The block numbers in the blocks' first
- * struct pages are written only while the zone is created and destroyed;
- * address lookups are lockless.
+ * toy_zone_destroy() has the zone to itself.  toy_zone_free() never
+ * sleeps, nor does toy_zone_alloc() with a GFP that does not allow
+ * blocking: both may be called from any context but NMI.  An allocation
+ * that may sleep and finds nothing reclaims before it fails: every CPU's
+ * lists, then the zone's reclaimers under reclaim_mutex (the slab caches,
+ * as the kernel's shrinkers), which may sleep and must not allocate from
+ * the zone with a GFP that allows blocking.  The lists' lock is taken
+ * before zone->lock.  The block numbers in the blocks' first struct pages
+ * are written only while the zone is created and destroyed; address lookups
+ * are lockless.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -373,12 +378,14 @@ static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order
 	return page;
 }
 
-static void toy_zone_alloc_failed(struct toy_zone *zone, unsigned int order)
+static void toy_zone_alloc_failed(struct toy_zone *zone, unsigned int order,
+				  enum toy_zone_fail why)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&zone->lock, flags);
 	zone->stats[order].failures++;
+	zone->failures[why]++;
 	spin_unlock_irqrestore(&zone->lock, flags);
 	trace_toy_page_alloc_fail(zone->name, order);
 }
@@ -407,22 +414,55 @@ static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
 	return page;
 }
 
+/*
+ * The last resort of an allocation that may sleep, as the kernel's
+ * drain_all_pages() and shrinkers before it fails one: every CPU's lists
+ * go back to the free lists, the zone's users give back what they hold
+ * without using (free slabs, cached objects), the freed blocks that landed
+ * on this CPU's lists go back too, and the search is made once more.
+ */
+static struct toy_page *toy_zone_reclaim_take(struct toy_zone *zone,
+					      unsigned int order)
+{
+	struct toy_zone_reclaimer *r;
+	struct toy_page *page;
+
+	might_sleep();
+	toy_zone_drain(zone);
+	page = toy_buddy_take(zone, order);
+	if (page)
+		return page;
+	mutex_lock(&zone->reclaim_mutex);
+	list_for_each_entry(r, &zone->reclaimers, node)
+		r->reclaim(r);
+	mutex_unlock(&zone->reclaim_mutex);
+	toy_zone_drain(zone);
+	return toy_buddy_take(zone, order);
+}
+
 /**
  * toy_zone_alloc() - allocate 2^@order contiguous pages from a zone
  * @zone: the zone
  * @order: 0..TOY_MAX_ORDER
+ * @gfp: GFP_KERNEL where the caller may sleep, GFP_NOWAIT or GFP_ATOMIC
+ *	where it may not; other bits are ignored
  *
  * Takes the most recently freed block of this CPU's list of @order, if the
  * zone keeps such lists, else the smallest free block of at least @order,
  * split down; when there is none, this CPU's lists are given back first
  * (unless this call interrupted the CPU's work on them) and the search made
- * again.  Never sleeps; callable from any context but
- * NMI.  The block is zeroed when init_on_alloc is on.
+ * again.  That far it never sleeps, and it is callable from any context but
+ * NMI.  When @gfp allows blocking and that found nothing, every CPU's lists
+ * are given back and the zone's reclaimers (the slab caches on it) give
+ * back their free slabs before a last search, so that an allocation that
+ * may sleep fails only when the pages are really in use; that may sleep.
+ * Failures are counted by reason (enum toy_zone_fail; the debugfs stats
+ * file shows them).  The block is zeroed when init_on_alloc is on.
  *
  * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
  * NULL when @order is out of range or no block is large enough.
  */
-void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
+void *toy_zone_alloc(struct toy_zone *zone, unsigned int order, gfp_t gfp)
 {
 	struct toy_page *page = NULL;
 	unsigned long idx;
@@ -432,14 +472,25 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order)
 		return NULL;
 	if (toy_pcp_order(zone, order))
 		page = toy_pcp_pop(zone, order);
-	if (!page && !toy_should_fail(PAGE_SIZE << order)) {
+	if (!page && toy_should_fail(PAGE_SIZE << order)) {
+		toy_zone_alloc_failed(zone, order, TOY_FAIL_INJECTED);
+		return NULL;
+	}
+	if (!page) {
 		page = toy_buddy_take(zone, order);
 		/* This CPU's listed blocks may be what a merge lacks. */
 		if (!page && zone->pcp && toy_pcp_drain_local(zone))
 			page = toy_buddy_take(zone, order);
 	}
+	if (!page && gfpflags_allow_blocking(gfp)) {
+		page = toy_zone_reclaim_take(zone, order);
+		if (!page) {
+			toy_zone_alloc_failed(zone, order, TOY_FAIL_RECLAIMED);
+			return NULL;
+		}
+	}
 	if (!page) {
-		toy_zone_alloc_failed(zone, order);
+		toy_zone_alloc_failed(zone, order, TOY_FAIL_NOWAIT);
 		return NULL;
 	}
 
@@ -623,6 +674,38 @@ void toy_zone_drain(struct toy_zone *zone)
 EXPORT_SYMBOL_GPL(toy_zone_drain);
 
 /**
+ * toy_zone_add_reclaimer() - ask @r before an allocation that may sleep fails
+ * @zone: the zone
+ * @r: the reclaimer, @r->reclaim set
+ *
+ * As a shrinker registered with the kernel: an allocation from @zone that
+ * may sleep and finds nothing calls @r->reclaim before it fails.  Sleeps.
+ */
+void toy_zone_add_reclaimer(struct toy_zone *zone, struct toy_zone_reclaimer *r)
+{
+	mutex_lock(&zone->reclaim_mutex);
+	list_add_tail(&r->node, &zone->reclaimers);
+	mutex_unlock(&zone->reclaim_mutex);
+}
+EXPORT_SYMBOL_GPL(toy_zone_add_reclaimer);
+
+/**
+ * toy_zone_remove_reclaimer() - stop asking @r; no call runs once this returns
+ * @zone: the zone
+ * @r: a reclaimer added with toy_zone_add_reclaimer()
+ *
+ * Sleeps.
+ */
+void toy_zone_remove_reclaimer(struct toy_zone *zone,
+			       struct toy_zone_reclaimer *r)
+{
+	mutex_lock(&zone->reclaim_mutex);
+	list_del(&r->node);
+	mutex_unlock(&zone->reclaim_mutex);
+}
+EXPORT_SYMBOL_GPL(toy_zone_remove_reclaimer);
+
+/**
  * toy_zone_nr_pages() - number of pages a zone manages
  * @zone: the zone
  *
@@ -695,6 +778,20 @@ void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
 		toy_pcp_add_stats(zone, stats);
 }
 EXPORT_SYMBOL_IF_KUNIT(toy_zone_snapshot);
+
+/**
+ * toy_zone_failures() - copy a zone's counts of failed allocations
+ * @zone: the zone
+ * @failures: TOY_NR_FAIL entries, by enum toy_zone_fail
+ */
+void toy_zone_failures(struct toy_zone *zone, unsigned long *failures)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	memcpy(failures, zone->failures, sizeof(zone->failures));
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
 
 static int toy_zone_bad(struct toy_zone *zone, unsigned long idx,
 			const char *what)
@@ -837,6 +934,7 @@ void toy_zone_destroy(struct toy_zone *zone)
 
 	if (!zone)
 		return;
+	WARN_ON_ONCE(!list_empty(&zone->reclaimers));
 	if (zone->pcp) {
 		toy_cpu_dead_remove(&zone->cpu_dead);
 		/* No user is left: every CPU's lists can be emptied from here. */
@@ -982,6 +1080,8 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
 	if (!zone)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&zone->lock);
+	mutex_init(&zone->reclaim_mutex);
+	INIT_LIST_HEAD(&zone->reclaimers);
 	zone->flags = flags;
 	strscpy(zone->name, name, sizeof(zone->name));
 	for (order = 0; order <= TOY_MAX_ORDER; order++)

@@ -101,8 +101,9 @@ static struct toy_cache *toy_kmalloc_class(struct toy_kmalloc *km, size_t size)
  * toy_kmalloc_alloc() - allocate @size bytes
  * @km: the size classes
  * @size: bytes, 1 up to a whole order-10 block
- * @flags: __GFP_ZERO zeroes the memory; toyalloc never sleeps, so no other
- *	flag changes anything
+ * @flags: GFP_KERNEL where the caller may sleep (an allocation that finds
+ *	nothing then reclaims before it fails), GFP_NOWAIT or GFP_ATOMIC
+ *	where it may not; __GFP_ZERO zeroes the memory
  *
  * Return: memory aligned to at least 8 bytes (to the page for requests
  * above 8192), or NULL for size 0, a size above 4 MiB, or no memory.
@@ -116,9 +117,9 @@ void *toy_kmalloc_alloc(struct toy_kmalloc *km, size_t size, gfp_t flags)
 		return NULL;
 	cache = toy_kmalloc_class(km, size);
 	if (cache) {
-		ptr = toy_cache_alloc_caller(cache, _RET_IP_);
+		ptr = toy_cache_alloc_caller(cache, flags, _RET_IP_);
 	} else {
-		ptr = toy_zone_alloc(km->zone, get_order(size));
+		ptr = toy_zone_alloc(km->zone, get_order(size), flags);
 		if (ptr)
 			kmemleak_alloc(ptr, size, 1, GFP_ATOMIC);
 	}

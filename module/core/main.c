@@ -40,15 +40,15 @@ static struct toy_kmalloc default_kmalloc;
 
 /**
  * toy_alloc_pages() - allocate 2^@order pages from the default zone
+ * @gfp: GFP_KERNEL where the caller may sleep, GFP_NOWAIT or GFP_ATOMIC
+ *	where it may not (see toy_zone_alloc())
  * @order: 0..10
- *
- * Never sleeps; callable from any context.
  *
  * Return: the address of the block, aligned to its size, or NULL.
  */
-void *toy_alloc_pages(unsigned int order)
+void *toy_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	return toy_zone_alloc(default_zone, order);
+	return toy_zone_alloc(default_zone, order, gfp);
 }
 EXPORT_SYMBOL_GPL(toy_alloc_pages);
 
@@ -87,7 +87,8 @@ EXPORT_SYMBOL_GPL(toy_kmem_cache_create);
 /**
  * toy_kmalloc() - allocate @size bytes from the default zone's size classes
  * @size: bytes, 1..4 MiB
- * @flags: __GFP_ZERO, or 0; toyalloc never sleeps
+ * @flags: as toy_kmalloc_alloc(): GFP_KERNEL, GFP_NOWAIT or GFP_ATOMIC,
+ *	with __GFP_ZERO to zero the memory
  *
  * Return: the memory, or NULL.
  */

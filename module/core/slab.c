@@ -405,14 +405,14 @@ static unsigned int toy_slab_next_free(struct toy_cache *cache,
 }
 
 /* Slab growth: one new slab, constructed, then put on the free list. */
-static int toy_cache_grow(struct toy_cache *cache)
+static int toy_cache_grow(struct toy_cache *cache, gfp_t gfp)
 {
 	struct toy_page *head;
 	unsigned long flags;
 	unsigned int i, colour;
 	void *base;
 
-	base = toy_zone_alloc(cache->zone, cache->order);
+	base = toy_zone_alloc(cache->zone, cache->order, gfp);
 	if (!base)
 		return -ENOMEM;
 	head = toy_zone_block_head(cache->zone, base);
@@ -721,7 +721,7 @@ static struct toy_array_entry toy_cache_alloc_direct(struct toy_cache *cache,
  * when they are empty too.
  */
 static noinline struct toy_array_entry
-toy_cache_alloc_refill(struct toy_cache *cache)
+toy_cache_alloc_refill(struct toy_cache *cache, gfp_t gfp)
 {
 	struct toy_array_cache *ac;
 	struct toy_array_entry c;
@@ -743,7 +743,7 @@ toy_cache_alloc_refill(struct toy_cache *cache)
 		} else {
 			c = toy_cache_alloc_direct(cache, first);
 		}
-		if (c.obj || toy_cache_grow(cache))
+		if (c.obj || toy_cache_grow(cache, gfp))
 			return c;
 		first = false;
 	}
@@ -751,7 +751,7 @@ toy_cache_alloc_refill(struct toy_cache *cache)
 
 /* The fast path: the most recently freed object of this CPU's array. */
 static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
-						unsigned long caller)
+						gfp_t gfp, unsigned long caller)
 {
 	struct toy_array_cache *ac;
 	struct toy_array_entry c = { };
@@ -766,7 +766,7 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 		toy_array_unlock(cache);
 	}
 	if (unlikely(!c.obj)) {
-		c = toy_cache_alloc_refill(cache);
+		c = toy_cache_alloc_refill(cache, gfp);
 		if (!c.obj)
 			return NULL;
 	}
@@ -781,32 +781,37 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 /**
  * toy_cache_alloc_caller() - allocate an object on behalf of @caller
  * @cache: the cache
+ * @gfp: as toy_cache_alloc()
  * @caller: the address owner tracking records (_RET_IP_ of the API entry)
  *
  * See toy_cache_alloc().
  *
  * Return: the object, or NULL.
  */
-void *toy_cache_alloc_caller(struct toy_cache *cache, unsigned long caller)
+void *toy_cache_alloc_caller(struct toy_cache *cache, gfp_t gfp,
+			     unsigned long caller)
 {
-	return toy_cache_do_alloc(cache, caller);
+	return toy_cache_do_alloc(cache, gfp, caller);
 }
 
 /**
  * toy_cache_alloc() - allocate an object
  * @cache: the cache
+ * @gfp: GFP_KERNEL where the caller may sleep, GFP_NOWAIT or GFP_ATOMIC
+ *	where it may not; other bits are ignored
  *
  * Takes the most recently freed object of this CPU's array; grows the cache
  * by a slab when the array, the shared array and every slab are empty.
- * Never sleeps.  Zeroed when init_on_alloc is on and the cache has no
- * constructor.
+ * Sleeps only when @gfp allows it and the zone must reclaim to find the
+ * slab (toy_zone_alloc()).  Zeroed when init_on_alloc is on and the cache
+ * has no constructor.
  *
  * Return: a constructed object aligned to the cache's alignment, or NULL
  * when the zone has no block left for a new slab.
  */
-void *toy_cache_alloc(struct toy_cache *cache)
+void *toy_cache_alloc(struct toy_cache *cache, gfp_t gfp)
 {
-	return toy_cache_do_alloc(cache, _RET_IP_);
+	return toy_cache_do_alloc(cache, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(toy_cache_alloc);
 
@@ -1095,7 +1100,6 @@ static void toy_cache_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
 	struct toy_array_visit visit = {
 		.cache = cache, .fn = toy_array_drain, .arg = &release,
 	};
-
 	toy_array_visit_cpu(cpu, &visit);
 	toy_slabs_release(cache, &release);
 }
@@ -1410,11 +1414,34 @@ int toy_cache_destroy(struct toy_cache *cache)
 }
 EXPORT_SYMBOL_GPL(toy_cache_destroy);
 
+/*
+ * The set's answer to a zone that must reclaim: every cache gives back its
+ * free slabs.  A set busy with its own work (creating, destroying or
+ * validating a cache holds its mutex, and may be what allocates) is
+ * passed over rather than waited for.
+ */
+static unsigned long toy_caches_reclaim(struct toy_zone_reclaimer *r)
+{
+	struct toy_caches *caches = container_of(r, struct toy_caches, reclaimer);
+	struct toy_cache *cache;
+	unsigned long slabs = 0;
+
+	if (!mutex_trylock(&caches->mutex))
+		return 0;
+	list_for_each_entry(cache, &caches->list, list)
+		slabs += toy_cache_shrink(cache);
+	mutex_unlock(&caches->mutex);
+	return slabs;
+}
+
 /**
  * toy_caches_init() - start an empty set of caches over a zone
  * @caches: the set
  * @zone: the zone its caches take slabs from
  * @flags: TOY_SLAB_* flags every cache of the set gets, e.g. debug flags
+ *
+ * The set gives its free slabs back to @zone when an allocation from it
+ * that may sleep finds nothing (toy_zone_add_reclaimer()).  Sleeps.
  */
 void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone,
 		     unsigned long flags)
@@ -1423,6 +1450,8 @@ void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone,
 	caches->flags = flags;
 	mutex_init(&caches->mutex);
 	INIT_LIST_HEAD(&caches->list);
+	caches->reclaimer.reclaim = toy_caches_reclaim;
+	toy_zone_add_reclaimer(zone, &caches->reclaimer);
 }
 EXPORT_SYMBOL_GPL(toy_caches_init);
 
@@ -1440,6 +1469,7 @@ void toy_caches_exit(struct toy_caches *caches)
 
 	might_sleep();
 
+	toy_zone_remove_reclaimer(caches->zone, &caches->reclaimer);
 	mutex_lock(&caches->mutex);
 	list_for_each_entry(cache, &caches->list, list) {
 		toy_cpu_dead_remove(&cache->cpu_dead);

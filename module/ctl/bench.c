@@ -94,7 +94,7 @@ static void toy_loop_slab_hot(struct toy_bench *b, enum toy_bench_side side,
 
 	if (side == TOY_SIDE) {
 		for (i = 0; i < ops; i++) {
-			p = toy_cache_alloc(tc);
+			p = toy_cache_alloc(tc, GFP_KERNEL);
 			toy_cache_free(tc, p);
 		}
 	} else {
@@ -108,7 +108,7 @@ static void toy_loop_slab_hot(struct toy_bench *b, enum toy_bench_side side,
 /* An object of the 64-byte cache of @side, and its free. */
 static void *toy_bench_obj_alloc(struct toy_bench *b, enum toy_bench_side side)
 {
-	return side == TOY_SIDE ? toy_cache_alloc(b->toy_cache[0]) :
+	return side == TOY_SIDE ? toy_cache_alloc(b->toy_cache[0], GFP_KERNEL) :
 		kmem_cache_alloc(b->kernel_cache[0], GFP_KERNEL);
 }
 
@@ -193,7 +193,7 @@ static void toy_loop_kmalloc_mix(struct toy_bench *b, enum toy_bench_side side,
 	for (i = 0; i < ops; i++) {
 		size = toy_bench_mix[i % ARRAY_SIZE(toy_bench_mix)];
 		if (side == TOY_SIDE) {
-			p = toy_kmalloc_alloc(&b->km, size, 0);
+			p = toy_kmalloc_alloc(&b->km, size, GFP_KERNEL);
 			toy_kmalloc_free(&b->km, p);
 		} else {
 			p = kmalloc(size, GFP_KERNEL);
@@ -211,7 +211,7 @@ static void toy_loop_pages(struct toy_bench *b, enum toy_bench_side side,
 
 	for (i = 0; i < ops; i++) {
 		if (side == TOY_SIDE) {
-			p = toy_zone_alloc(b->zone, order);
+			p = toy_zone_alloc(b->zone, order, GFP_KERNEL);
 			toy_zone_free(b->zone, p, order);
 		} else {
 			page = alloc_pages(GFP_KERNEL, order);
@@ -229,7 +229,8 @@ static void toy_loop_pages_batch(struct toy_bench *b, enum toy_bench_side side,
 
 	for (done = 0; done < ops; done += n) {
 		for (i = 0; i < n; i++)
-			b->objs[i] = side == TOY_SIDE ? toy_zone_alloc(b->zone, 0) :
+			b->objs[i] = side == TOY_SIDE ?
+				toy_zone_alloc(b->zone, 0, GFP_KERNEL) :
 				(void *)alloc_page(GFP_KERNEL);
 		for (i = 0; i < n; i++) {
 			if (side == TOY_SIDE)

@@ -159,7 +159,7 @@ static int toy_ctl_alloc(const struct toy_ctl_cmd *cmd,
 			 struct toy_ctl_reply *reply)
 {
 	return toy_ctl_keep(reply, TOY_HANDLE_PAGES,
-			    toy_zone_alloc(toy_ctl.zone, cmd->args[0]),
+			    toy_zone_alloc(toy_ctl.zone, cmd->args[0], GFP_KERNEL),
 			    cmd->args[0], NULL);
 }
 
@@ -167,8 +167,8 @@ static int toy_ctl_kmalloc(const struct toy_ctl_cmd *cmd,
 			   struct toy_ctl_reply *reply)
 {
 	return toy_ctl_keep(reply, TOY_HANDLE_KMALLOC,
-			    toy_kmalloc_alloc(toy_ctl.km, cmd->args[0], 0), 0,
-			    NULL);
+			    toy_kmalloc_alloc(toy_ctl.km, cmd->args[0],
+					      GFP_KERNEL), 0, NULL);
 }
 
 static int toy_ctl_cache_alloc(const struct toy_ctl_cmd *cmd,
@@ -182,7 +182,7 @@ static int toy_ctl_cache_alloc(const struct toy_ctl_cmd *cmd,
 		return -ENOENT;
 	}
 	return toy_ctl_keep(reply, TOY_HANDLE_OBJECT,
-			    toy_cache_alloc(toy_ctl.cache[slot]), 0,
+			    toy_cache_alloc(toy_ctl.cache[slot], GFP_KERNEL), 0,
 			    toy_ctl.cache[slot]);
 }
 

@@ -12,7 +12,9 @@
  * spread evenly on a log scale from 8 bytes to 16 KiB.  Random frees among
  * blocks of mixed sizes leave holes: this is what fragments the zone.
  * What a run holds at its end stays held until toy_workload_release(), so
- * the fragmented state can be looked at.
+ * the fragmented state can be looked at.  It allocates as callers that
+ * cannot sleep do (GFP_NOWAIT): a failure is the fragmentation itself, not
+ * hidden by the reclaim an allocation that may sleep would make.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -68,14 +70,14 @@ static bool toy_work_alloc(struct toy_workload *w, struct rnd_state *rnd,
 
 	if (r & 1) {
 		item->order = min_t(int, TOY_MAX_ORDER, __ffs((r >> 1) | BIT(30)));
-		item->ptr = toy_zone_alloc(w->zone, item->order);
+		item->ptr = toy_zone_alloc(w->zone, item->order, GFP_NOWAIT);
 	} else {
 		/* 8 << (0..11) scaled by 1..2: 8 bytes to 16 KiB, log-even. */
 		size_t size = 8UL << ((r >> 8) % 11);
 
 		size += size * ((r >> 16) & 0xff) / 256;
 		item->order = -1;
-		item->ptr = toy_kmalloc_alloc(w->km, size, 0);
+		item->ptr = toy_kmalloc_alloc(w->km, size, GFP_NOWAIT);
 	}
 	return item->ptr;
 }

@@ -22,7 +22,7 @@
 #include <toyalloc/kmalloc.h>
 #include <toyalloc/slab.h>
 
-void *toy_alloc_pages(unsigned int order);
+void *toy_alloc_pages(gfp_t gfp, unsigned int order);
 int toy_free_pages(void *addr, unsigned int order);
 
 void *toy_kmalloc(size_t size, gfp_t flags);

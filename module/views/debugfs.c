@@ -5,6 +5,10 @@
  *	unusable_index	as /sys/kernel/debug/extfrag/unusable_index
  *	extfrag_index	as /sys/kernel/debug/extfrag/extfrag_index
  *	stats		per order: allocs frees splits merges failures;
+ *			failed allocations by reason: nowait (the caller
+ *			could not sleep, so nothing was reclaimed),
+ *			reclaimed (nothing even after every CPU's lists and
+ *			the caches' free slabs came back), injected;
  *			per cache: allocs frees allochit allocmiss freehit
  *			freemiss grown reaped
  *	zone_map	every block of the zone, "block offset order state
@@ -87,12 +91,13 @@ DEFINE_SHOW_ATTRIBUTE(toy_zone_map);
 static int toy_stats_show(struct seq_file *m, void *v)
 {
 	struct toy_order_stats stats[TOY_NR_ORDERS];
-	unsigned long nr_free[TOY_NR_ORDERS];
+	unsigned long nr_free[TOY_NR_ORDERS], failures[TOY_NR_FAIL];
+	struct toy_zone *zone = m->private;
 	struct toy_cache_stats cs;
 	struct toy_cache *cache;
 	unsigned int order;
 
-	toy_zone_snapshot(m->private, nr_free, stats);
+	toy_zone_snapshot(zone, nr_free, stats);
 	seq_puts(m, "# order allocs frees splits merges failures\n");
 	for (order = 0; order <= TOY_MAX_ORDER; order++)
 		seq_printf(m, "%u %lu %lu %lu %lu %lu\n", order,
@@ -100,6 +105,10 @@ static int toy_stats_show(struct seq_file *m, void *v)
 			   stats[order].splits, stats[order].merges,
 			   stats[order].failures);
 
+	toy_zone_failures(zone, failures);
+	seq_printf(m, "# failures nowait reclaimed injected\n%lu %lu %lu\n",
+		   failures[TOY_FAIL_NOWAIT], failures[TOY_FAIL_RECLAIMED],
+		   failures[TOY_FAIL_INJECTED]);
 	seq_puts(m, "# cache allocs frees allochit allocmiss freehit freemiss grown reaped\n");
 	mutex_lock(&toy_debugfs_caches->mutex);
 	list_for_each_entry(cache, &toy_debugfs_caches->list, list) {

@@ -34,6 +34,12 @@ unload() {
 	rmmod toyalloc_ctl && rmmod toyalloc
 }
 
+# Field N of the line after "# failures ..." in the debugfs stats file.
+failures_field() {
+	awk -v n="$1" '/^# failures/ { getline; print $n; exit }' \
+		/sys/kernel/debug/toyalloc/stats
+}
+
 # Succeeds when the command fails.
 fails() {
 	! "$@"

@@ -145,6 +145,24 @@ check "a failed insmod gives every block back (MemFree $before -> $after kB)" \
 check "insmod works after the failures" load
 check "rmmod at the end" unload
 
+# A one-block zone: memory nobody holds is found before ENOMEM.
+check "insmod nr_blocks=1" load nr_blocks=1
+check "a page allocated and freed on CPU 1 waits on CPU 1's list" \
+	sh -c 'taskset 2 toyctl alloc 0 && taskset 2 toyctl free 0'
+check "order 10 on CPU 0 gets the block back from CPU 1's list" \
+	sh -c 'taskset 1 toyctl alloc 10 | grep -Eqx "handle 0 order 10 offset 0"'
+check "release it" ctl_says release "released 1"
+check "kmalloc 4096 and its release leave a free slab in the cache" \
+	sh -c 'toyctl kmalloc 4096 && toyctl release'
+check "order 10 takes the cache's free slab back" \
+	ctl_says "alloc 10" "handle 0 order 10 offset 0"
+check "with the block in use, order 0 fails" fails toyctl alloc 0
+check "the failure is counted as found nothing after reclaim" \
+	test "$(failures_field 2)" = 1
+check "release the block" ctl_says release "released 1"
+
+check "rmmod after the reclaim checks" unload
+
 check "insmod slab_debug=FZPU page_poison=1" load slab_debug=FZPU page_poison=1
 check "a workload under full debugging" \
 	ctl_says "workload 11 3000" "ops 3000 allocs [0-9]+ frees [0-9]+ failures [0-9]+ live [0-9]+ ns [0-9]+"

@@ -8,6 +8,7 @@
 
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -130,9 +131,31 @@ struct toy_zone_pcp {
 };
 
 /**
+ * struct toy_zone_reclaimer - a user of a zone that can give memory back
+ * @node: link on the zone's list of reclaimers
+ * @reclaim: give back to the zone what no user of it would lose (free
+ *	slabs, objects cached in arrays); called by an allocation that may
+ *	sleep and found nothing, with the zone's reclaim mutex held; may
+ *	sleep; returns how many blocks it gave back
+ */
+struct toy_zone_reclaimer {
+	struct list_head node;
+	unsigned long (*reclaim)(struct toy_zone_reclaimer *r);
+};
+
+/* Why an allocation failed, as struct toy_zone counts them. */
+enum toy_zone_fail {
+	TOY_FAIL_NOWAIT,	/* the caller could not sleep: nothing reclaimed */
+	TOY_FAIL_RECLAIMED,	/* nothing large enough even after reclaim */
+	TOY_FAIL_INJECTED,	/* fault injection (fault.c) */
+	TOY_NR_FAIL
+};
+
+/**
  * struct toy_zone - a private buddy allocator over whole order-10 blocks
- * @lock: protects @free_area, @stats and every @pages[].state.meta; irq-safe so that
- *	allocation works from any context
+ * @lock: protects @free_area, @stats, @failures and every
+ *	@pages[].state.meta; irq-safe so that allocation works from any
+ *	context
  * @free_area: one free list per order 0..TOY_MAX_ORDER
  * @stats: event counts per order
  * @pages: one struct toy_page per managed page, indexed by page index
@@ -148,6 +171,10 @@ struct toy_zone_pcp {
  * @pcp_busy_frees: frees that found their CPU's lists held (they
  *	interrupted that CPU's work on them) and went to the free lists
  * @cpu_dead: gives back the lists of a CPU that goes offline
+ * @reclaim_mutex: one reclaim at a time, and the list of @reclaimers
+ * @reclaimers: the zone's users that can give memory back, asked before
+ *	an allocation that may sleep fails
+ * @failures: failed allocations, by enum toy_zone_fail
  * @flags: TOY_ZONE_* flags
  * @name: printed in /proc/toybuddyinfo and in error reports
  */
@@ -162,6 +189,9 @@ struct toy_zone {
 	struct toy_zone_pcp __percpu *pcp;
 	unsigned long pcp_busy_frees;
 	struct toy_cpu_dead cpu_dead;
+	struct mutex reclaim_mutex;	/* see @reclaim_mutex above */
+	struct list_head reclaimers;
+	unsigned long failures[TOY_NR_FAIL];
 	unsigned long flags;
 	char name[TOY_ZONE_NAME_LEN];
 };
@@ -170,9 +200,12 @@ struct toy_zone *toy_zone_create(const char *name, unsigned int nr_blocks,
 				 unsigned long flags);
 void toy_zone_destroy(struct toy_zone *zone);
 
-void *toy_zone_alloc(struct toy_zone *zone, unsigned int order);
+void *toy_zone_alloc(struct toy_zone *zone, unsigned int order, gfp_t gfp);
 int toy_zone_free(struct toy_zone *zone, void *addr, unsigned int order);
 void toy_zone_drain(struct toy_zone *zone);
+void toy_zone_add_reclaimer(struct toy_zone *zone, struct toy_zone_reclaimer *r);
+void toy_zone_remove_reclaimer(struct toy_zone *zone,
+			       struct toy_zone_reclaimer *r);
 
 static inline bool toy_is_head(u8 meta)
 {

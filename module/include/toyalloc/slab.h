@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include <toyalloc/buddy.h>
 #include <toyalloc/cpus.h>
 
 struct seq_file;
@@ -114,12 +115,14 @@ struct toy_shared_array {
  * @flags: TOY_SLAB_* flags added to every cache created in the set
  * @mutex: protects @list; names are unique within the set
  * @list: the caches, in creation order
+ * @reclaimer: gives the caches' free slabs back when the zone runs short
  */
 struct toy_caches {
 	struct toy_zone *zone;
 	unsigned long flags;
 	struct mutex mutex;	/* see @mutex above */
 	struct list_head list;
+	struct toy_zone_reclaimer reclaimer;
 };
 
 /**
@@ -217,7 +220,7 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 				   unsigned int size, unsigned int align,
 				   unsigned long flags, void (*ctor)(void *));
 int toy_cache_destroy(struct toy_cache *cache);
-void *toy_cache_alloc(struct toy_cache *cache);
+void *toy_cache_alloc(struct toy_cache *cache, gfp_t gfp);
 int toy_cache_free(struct toy_cache *cache, void *obj);
 unsigned long toy_cache_shrink(struct toy_cache *cache);
 unsigned long toy_caches_shrink(struct toy_caches *caches);
