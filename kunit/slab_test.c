@@ -821,6 +821,40 @@ static void slab_test_reclaim_free_slabs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 }
 
+/*
+ * A CPU that goes offline between the copy of the arrays and the check of
+ * the slabs moves its array into the slabs, where the copied objects then
+ * look both cached and free: the check must see that and say so (-EAGAIN),
+ * never report corruption, and a validation must take a new copy and pass.
+ * The hotplug callback is run here for this CPU, as its death would run it.
+ */
+static void slab_test_validate_cpu_dies(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-hotplug", 128, 0, NULL);
+	struct toy_cache_snapshot cached;
+	void *obj[8];
+	unsigned int i;
+
+	toy_test_pin_to_this_cpu(test);
+	/* No shared array: the dead CPU's objects go to the slabs. */
+	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, 16, 8, 0), 0);
+	for (i = 0; i < ARRAY_SIZE(obj); i++) {
+		obj[i] = toy_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(obj); i++)
+		KUNIT_ASSERT_EQ(test, toy_cache_free(cache, obj[i]), 0);
+	KUNIT_ASSERT_EQ(test, cached_objects(cache), (unsigned int)ARRAY_SIZE(obj));
+
+	KUNIT_ASSERT_EQ(test, toy_cache_snapshot(cache, &cached), 0);
+	KUNIT_EXPECT_EQ(test, cached.nr, (unsigned int)ARRAY_SIZE(obj));
+	cache->cpu_dead.fn(&cache->cpu_dead, raw_smp_processor_id());
+	KUNIT_EXPECT_EQ(test, cached_objects(cache), 0U);
+	KUNIT_EXPECT_EQ(test, toy_cache_check(cache, &cached), -EAGAIN);
+	toy_cache_snapshot_free(&cached);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
 static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_create_alloc_free_destroy),
 	KUNIT_CASE(slab_test_ctor_once_per_object),
@@ -841,6 +875,7 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_atomic_context),
 	KUNIT_CASE(slab_test_busy_array),
 	KUNIT_CASE(slab_test_reclaim_free_slabs),
+	KUNIT_CASE(slab_test_validate_cpu_dies),
 	{}
 };
 

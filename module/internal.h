@@ -67,6 +67,27 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller);
 struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj);
 
+/* Validation in two steps, for the tests of what comes between (core/slab.c) */
+
+/**
+ * struct toy_cache_snapshot - the objects a cache's arrays held
+ * @cpus_dead: the cache's count of dead CPUs when the copy began
+ * @nr: objects in @obj
+ * @wrong_slab: entries whose slab was not the slab of their object
+ * @obj: the objects, sorted by address
+ */
+struct toy_cache_snapshot {
+	unsigned long cpus_dead;
+	unsigned int nr;
+	unsigned int wrong_slab;
+	void **obj;
+};
+
+int toy_cache_snapshot(struct toy_cache *cache, struct toy_cache_snapshot *cached);
+void toy_cache_snapshot_free(struct toy_cache_snapshot *cached);
+int toy_cache_check(struct toy_cache *cache,
+		    const struct toy_cache_snapshot *cached);
+
 /* What the core gives its views (core/buddy.c, core/slab.c) */
 void toy_zone_snapshot(struct toy_zone *zone, unsigned long *nr_free,
 		       struct toy_order_stats *stats);

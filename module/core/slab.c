@@ -1100,6 +1100,12 @@ static void toy_cache_cpu_dead(struct toy_cpu_dead *dead, unsigned int cpu)
 	struct toy_array_visit visit = {
 		.cache = cache, .fn = toy_array_drain, .arg = &release,
 	};
+	unsigned long flags;
+
+	/* Before the objects move: a validation under way sees the count change. */
+	spin_lock_irqsave(&cache->lock, flags);
+	cache->cpus_dead++;
+	spin_unlock_irqrestore(&cache->lock, flags);
 	toy_array_visit_cpu(cpu, &visit);
 	toy_slabs_release(cache, &release);
 }
@@ -1479,16 +1485,9 @@ void toy_caches_exit(struct toy_caches *caches)
 }
 EXPORT_SYMBOL_GPL(toy_caches_exit);
 
-/* Validation: objects held by the arrays, sorted by address. */
-struct toy_cached_objects {
-	unsigned int nr;
-	unsigned int wrong_slab;
-	void **obj;
-};
-
 /* Add an array entry to @cached, counting it if it names the wrong slab. */
 static void toy_cached_add(struct toy_cache *cache,
-			   struct toy_cached_objects *cached,
+			   struct toy_cache_snapshot *cached,
 			   const struct toy_array_entry *entry)
 {
 	if (entry->slab != toy_obj_slab(cache, entry->obj))
@@ -1507,21 +1506,32 @@ static int toy_cmp_ptr(const void *a, const void *b)
 static void toy_array_snapshot(struct toy_cache *cache,
 			       struct toy_array_cache *ac, void *arg)
 {
-	struct toy_cached_objects *cached = arg;
+	struct toy_cache_snapshot *cached = arg;
 	unsigned int i;
 
 	for (i = 0; i < ac->avail; i++)
 		toy_cached_add(cache, cached, &ac->entry[i]);
 }
 
-static int toy_snapshot_arrays(struct toy_cache *cache,
-			       struct toy_cached_objects *cached)
+/**
+ * toy_cache_snapshot() - copy the objects a cache's arrays hold
+ * @cache: the cache
+ * @cached: filled with the objects, sorted by address, and with the count of
+ *	CPUs that died so far; toy_cache_snapshot_free() frees it
+ *
+ * Sleeps: each CPU copies its own array.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int toy_cache_snapshot(struct toy_cache *cache, struct toy_cache_snapshot *cached)
 {
 	unsigned int max = num_possible_cpus() * TOY_AC_MAX_LIMIT +
 		TOY_MAX_SHARED * TOY_AC_MAX_LIMIT;
 	unsigned long flags;
 	unsigned int i;
 
+	/* Read before the copy: a CPU that dies after it changes the count. */
+	cached->cpus_dead = READ_ONCE(cache->cpus_dead);
 	cached->nr = 0;
 	cached->wrong_slab = 0;
 	cached->obj = kvmalloc_array(max, sizeof(void *), GFP_KERNEL);
@@ -1537,6 +1547,17 @@ static int toy_snapshot_arrays(struct toy_cache *cache,
 	sort(cached->obj, cached->nr, sizeof(void *), toy_cmp_ptr, NULL);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(toy_cache_snapshot);
+
+/**
+ * toy_cache_snapshot_free() - free what toy_cache_snapshot() copied
+ * @cached: the snapshot
+ */
+void toy_cache_snapshot_free(struct toy_cache_snapshot *cached)
+{
+	kvfree(cached->obj);
+}
+EXPORT_SYMBOL_IF_KUNIT(toy_cache_snapshot_free);
 
 static int toy_cache_bad(struct toy_cache *cache, const char *what, long value)
 {
@@ -1562,7 +1583,7 @@ static bool toy_bits_past_num(struct toy_cache *cache, const unsigned long *map)
  * objects lie in the slab, or -EUCLEAN.
  */
 static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
-			      const struct toy_cached_objects *cached,
+			      const struct toy_cache_snapshot *cached,
 			      unsigned long *seen)
 {
 	void *start = toy_slab_object(cache, head, 0);
@@ -1606,7 +1627,7 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 
 static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
 			     unsigned int min_inuse, unsigned int max_inuse,
-			     const struct toy_cached_objects *cached,
+			     const struct toy_cache_snapshot *cached,
 			     unsigned long *seen, unsigned long *totals)
 {
 	bool broken = list == &cache->slabs_broken;
@@ -1630,6 +1651,66 @@ static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
 }
 
 /**
+ * toy_cache_check() - validate a cache against a snapshot of its arrays
+ * @cache: the cache, kept quiet by the caller while this runs
+ * @cached: what toy_cache_snapshot() took
+ *
+ * See toy_cache_validate().  A CPU that died since the snapshot had its
+ * array emptied into the slabs, where the snapshot's objects would now
+ * look both cached and free: then nothing is checked.  Sleeps.
+ *
+ * Return: 0 when all holds, -EUCLEAN otherwise, -EAGAIN when a CPU died
+ * since the snapshot, or -ENOMEM.
+ */
+int toy_cache_check(struct toy_cache *cache,
+		    const struct toy_cache_snapshot *cached)
+{
+	unsigned long totals[3] = { 0 };	/* slabs, free in slabs, cached */
+	unsigned long *seen, flags;
+	int ret = 0;
+
+	might_sleep();
+
+	seen = bitmap_alloc(cache->num, GFP_KERNEL);
+	if (!seen)
+		return -ENOMEM;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	if (cache->cpus_dead != cached->cpus_dead)
+		ret = -EAGAIN;
+	if (!ret)
+		ret = toy_validate_list(cache, &cache->slabs_full, cache->num,
+					cache->num, cached, seen, totals);
+	if (!ret)
+		ret = toy_validate_list(cache, &cache->slabs_partial, 1,
+					cache->num - 1, cached, seen, totals);
+	if (!ret)
+		ret = toy_validate_list(cache, &cache->slabs_free, 0, 0, cached,
+					seen, totals);
+	if (!ret)
+		ret = toy_validate_list(cache, &cache->slabs_broken, 1, cache->num,
+					cached, seen, totals);
+	if (!ret && totals[0] != cache->nr_slabs)
+		ret = toy_cache_bad(cache, "slab counter", cache->nr_slabs);
+	if (!ret && totals[1] != cache->free_objects)
+		ret = toy_cache_bad(cache, "free object counter", cache->free_objects);
+	if (!ret && totals[2] != cached->nr)
+		ret = toy_cache_bad(cache, "array entries outside the slabs",
+				    cached->nr - totals[2]);
+	if (!ret && cached->wrong_slab)
+		ret = toy_cache_bad(cache, "array entries naming the wrong slab",
+				    cached->wrong_slab);
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	bitmap_free(seen);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(toy_cache_check);
+
+/* CPUs rarely die: a validation that keeps meeting one gives up. */
+#define TOY_VALIDATE_TRIES	4
+
+/**
  * toy_cache_validate() - prove that every object is in exactly one place
  * @cache: the cache, kept quiet by the caller while this runs
  *
@@ -1638,54 +1719,29 @@ static int toy_validate_list(struct toy_cache *cache, struct list_head *list,
  * free-object bitmap is set for exactly the first two; every array entry is
  * an object start of a slab of this cache; each slab is on the list its
  * count of taken objects calls for; and the slab and free object counters
- * equal what the lists hold.  The first violation is printed.  May sleep.
+ * equal what the lists hold.  The first violation is printed.  The arrays
+ * are copied first and the slabs checked against the copy; when a CPU goes
+ * offline in between, its array moves into the slabs and the copy is taken
+ * again, so CPU hotplug never shows as corruption.  May sleep.
  *
- * Return: 0 when all holds, -EUCLEAN otherwise, or -ENOMEM.
+ * Return: 0 when all holds, -EUCLEAN otherwise, -EAGAIN when CPUs kept
+ * going offline during TOY_VALIDATE_TRIES attempts, or -ENOMEM.
  */
 int toy_cache_validate(struct toy_cache *cache)
 {
-	unsigned long totals[3] = { 0 };	/* slabs, free in slabs, cached */
-	struct toy_cached_objects cached;
-	unsigned long *seen, flags;
-	int ret;
+	struct toy_cache_snapshot cached;
+	unsigned int tries;
+	int ret = -EAGAIN;
 
 	might_sleep();
 
-	ret = toy_snapshot_arrays(cache, &cached);
-	if (ret)
-		return ret;
-	seen = bitmap_alloc(cache->num, GFP_KERNEL);
-	if (!seen) {
-		kvfree(cached.obj);
-		return -ENOMEM;
+	for (tries = 0; ret == -EAGAIN && tries < TOY_VALIDATE_TRIES; tries++) {
+		ret = toy_cache_snapshot(cache, &cached);
+		if (ret)
+			return ret;
+		ret = toy_cache_check(cache, &cached);
+		toy_cache_snapshot_free(&cached);
 	}
-
-	spin_lock_irqsave(&cache->lock, flags);
-	ret = toy_validate_list(cache, &cache->slabs_full, cache->num, cache->num,
-				&cached, seen, totals);
-	if (!ret)
-		ret = toy_validate_list(cache, &cache->slabs_partial, 1,
-					cache->num - 1, &cached, seen, totals);
-	if (!ret)
-		ret = toy_validate_list(cache, &cache->slabs_free, 0, 0, &cached,
-					seen, totals);
-	if (!ret)
-		ret = toy_validate_list(cache, &cache->slabs_broken, 1, cache->num,
-					&cached, seen, totals);
-	if (!ret && totals[0] != cache->nr_slabs)
-		ret = toy_cache_bad(cache, "slab counter", cache->nr_slabs);
-	if (!ret && totals[1] != cache->free_objects)
-		ret = toy_cache_bad(cache, "free object counter", cache->free_objects);
-	if (!ret && totals[2] != cached.nr)
-		ret = toy_cache_bad(cache, "array entries outside the slabs",
-				    cached.nr - totals[2]);
-	if (!ret && cached.wrong_slab)
-		ret = toy_cache_bad(cache, "array entries naming the wrong slab",
-				    cached.wrong_slab);
-	spin_unlock_irqrestore(&cache->lock, flags);
-
-	bitmap_free(seen);
-	kvfree(cached.obj);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(toy_cache_validate);

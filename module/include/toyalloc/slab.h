@@ -169,6 +169,8 @@ struct toy_caches {
  *	array and took an object from the shared array or the slabs
  * @direct_frees: frees that did so and gave the object to the shared
  *	array or its slab
+ * @cpus_dead: CPUs whose arrays went back to the slabs when they went
+ *	offline; a validation compares it with its copy of the arrays
  * @list: link in the cache set
  */
 struct toy_cache {
@@ -208,6 +210,7 @@ struct toy_cache {
 	unsigned long reaped;
 	unsigned long direct_allocs;
 	unsigned long direct_frees;
+	unsigned long cpus_dead;
 
 	struct list_head list;
 };
