@@ -14,16 +14,25 @@
  * offset in the zone.  Read-only views (statistics, zone map,
  * fragmentation indices) are debugfs files (debugfs.c).
  *
+ * A write is one command: printable text (spaces and tabs included) and at
+ * most one final newline, TOY_CTL_LINE_MAX bytes at most; a NUL or any
+ * other byte refuses the whole write.  The reply is read like a file: a
+ * short read returns its first bytes and the next read the rest, a read at
+ * its end returns 0, and the next write replaces it.  A command whose caller
+ * is killed (a long workload or bench) stops within one loop of its work,
+ * gives back what it took and fails with EINTR.
+ *
  * A misc device rather than a debugfs file: the reply belongs to the file
  * descriptor that asked, so two shells driving the module at once never read
  * each other's answers, and the node is root-only (0600) even where debugfs
- * is open to all (CONFIG_DEBUG_FS_ALLOW_ALL).  Errors are the errno of the
- * write() and one line in dmesg.  Everything the handles, the caches made
- * here and the workload hold is freed at rmmod.
+ * is open to all (CONFIG_DEBUG_FS_ALLOW_ALL).  Every error is the errno of
+ * the write() and one line in dmesg.  Everything the handles, the caches
+ * made here and the workload hold is freed at rmmod.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -52,8 +61,10 @@ struct toy_handle {
 	struct toy_cache *cache;
 };
 
+/* The reply to a descriptor's last command, and how much of it was read. */
 struct toy_ctl_reply {
 	size_t len;
+	loff_t pos;
 	char buf[TOY_CTL_REPLY_LEN];
 };
 
@@ -386,7 +397,6 @@ static int toy_ctl_help(const struct toy_ctl_cmd *cmd,
 	size_t len;
 	unsigned int i;
 
-	reply->len = 0;
 	for (v = toy_ctl_verbs; v < toy_ctl_verbs + TOY_CTL_NR_VERBS; v++) {
 		len = scnprintf(usage, sizeof(usage), "%s%s", v->name,
 				v->takes_name ? " NAME" : "");
@@ -456,6 +466,19 @@ int toy_ctl_parse(char *line, struct toy_ctl_cmd *cmd)
 }
 EXPORT_SYMBOL_IF_KUNIT(toy_ctl_parse);
 
+/* Printable text and at most one final newline: no NUL, nothing hidden. */
+static bool toy_ctl_is_text(const char *buf, size_t len)
+{
+	size_t i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++)
+		if (!isprint(buf[i]) && buf[i] != '\t')
+			return false;
+	return true;
+}
+
 static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
@@ -471,6 +494,10 @@ static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(line, ubuf, count))
 		return -EFAULT;
 	line[count] = '\0';
+	if (!toy_ctl_is_text(line, count)) {
+		pr_err_ratelimited("control: command holds a NUL or a byte that is not text\n");
+		return -EINVAL;
+	}
 	if (toy_ctl_parse(line, &cmd)) {
 		pr_err_ratelimited("control: malformed command (\"help\" lists them)\n");
 		return -EINVAL;
@@ -479,8 +506,16 @@ static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 	if (mutex_lock_killable(&toy_ctl.mutex))
 		return -EINTR;
 	reply->len = 0;
+	reply->pos = 0;
 	ret = toy_ctl_verbs[cmd.verb].run(&cmd, reply);
 	mutex_unlock(&toy_ctl.mutex);
+	/* The paths that fail for want of memory or a signal say nothing. */
+	if (ret == -ENOMEM)
+		pr_err_ratelimited("control: %s: out of memory\n",
+				   toy_ctl_verbs[cmd.verb].name);
+	else if (ret == -EINTR)
+		pr_err_ratelimited("control: %s: interrupted by a signal\n",
+				   toy_ctl_verbs[cmd.verb].name);
 	return ret ? ret : count;
 }
 
@@ -492,9 +527,8 @@ static ssize_t toy_ctl_read(struct file *file, char __user *ubuf,
 
 	if (mutex_lock_killable(&toy_ctl.mutex))
 		return -EINTR;
-	ret = simple_read_from_buffer(ubuf, count, ppos, reply->buf, reply->len);
-	reply->len = 0;
-	*ppos = 0;
+	ret = simple_read_from_buffer(ubuf, count, &reply->pos, reply->buf,
+				      reply->len);
 	mutex_unlock(&toy_ctl.mutex);
 	return ret;
 }

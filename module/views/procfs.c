@@ -11,7 +11,9 @@
  *				one line per cache; mode 0644: anyone reads,
  *				root retunes a cache by writing
  *				"name limit batchcount sharedfactor", as
- *				under the kernel's SLAB
+ *				under the kernel's SLAB; a write that is
+ *				not one line of printable text (a NUL, a
+ *				control byte) is refused
  *
  * The files are created by toy_procfs_init() over the module's zone and
  * caches and removed by toy_procfs_exit() before those go away.
@@ -19,6 +21,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -184,6 +187,19 @@ static int toy_slabinfo_open(struct inode *inode, struct file *file)
 	return seq_open(file, &toy_slabinfo_ops);
 }
 
+/* Printable text and at most one final newline: no NUL, nothing hidden. */
+static bool toy_slabinfo_is_text(const char *buf, size_t len)
+{
+	size_t i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++)
+		if (!isprint(buf[i]) && buf[i] != '\t')
+			return false;
+	return true;
+}
+
 static ssize_t toy_slabinfo_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
@@ -198,6 +214,10 @@ static ssize_t toy_slabinfo_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(line, ubuf, count))
 		return -EFAULT;
 	line[count] = '\0';
+	if (!toy_slabinfo_is_text(line, count)) {
+		pr_err_ratelimited("slabinfo: write holds a NUL or a byte that is not text\n");
+		return -EINVAL;
+	}
 	ret = toy_caches_tune_line(toy_procfs_caches, line);
 	return ret ? ret : count;
 }

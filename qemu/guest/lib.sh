@@ -34,6 +34,28 @@ unload() {
 	rmmod toyalloc_ctl && rmmod toyalloc
 }
 
+# Write the bytes of a printf format to FILE in one write().
+write_bytes() {
+	printf "$1" | dd of="$2" bs=4096 2>/dev/null
+}
+
+# Lines of dmesg that hold the fixed string.
+dmesg_count() {
+	dmesg | grep -cF "$1"
+}
+
+# A command's reply read through one descriptor: 1 byte, then the rest,
+# then the end (nothing).
+short_reads_ok() {
+	exec 3<>/dev/toyalloc
+	echo validate >&3
+	first=$(dd bs=1 count=1 <&3 2>/dev/null)
+	rest=$(dd bs=64 count=1 <&3 2>/dev/null)
+	end=$(dd bs=64 count=1 <&3 2>/dev/null | wc -c)
+	exec 3>&-
+	[ "$first" = o ] && [ "$rest" = k ] && [ "$end" = 0 ]
+}
+
 # Field N of the line after "# failures ..." in the debugfs stats file.
 failures_field() {
 	awk -v n="$1" '/^# failures/ { getline; print $n; exit }' \

@@ -156,12 +156,34 @@ check "kmalloc 4096 and its release leave a free slab in the cache" \
 	sh -c 'toyctl kmalloc 4096 && toyctl release'
 check "order 10 takes the cache's free slab back" \
 	ctl_says "alloc 10" "handle 0 order 10 offset 0"
+nomem=$(dmesg_count "control: alloc: out of memory")
 check "with the block in use, order 0 fails" fails toyctl alloc 0
+check "the ENOMEM gives one dmesg line" \
+	test "$(dmesg_count "control: alloc: out of memory")" = $((nomem + 1))
 check "the failure is counted as found nothing after reclaim" \
 	test "$(failures_field 2)" = 1
 check "release the block" ctl_says release "released 1"
 
-check "rmmod after the reclaim checks" unload
+# Bytes that are not one line of text are refused whole.
+refused=$(dmesg_count "control: command holds a NUL")
+check "'validate<NUL>garbage' is refused" fails write_bytes 'validate\0garbage' /dev/toyalloc
+check "'alloc 0<NUL> 99' is refused" fails write_bytes 'alloc 0\0 99' /dev/toyalloc
+check "a command with a control byte is refused" fails write_bytes 'alloc\0010' /dev/toyalloc
+check "each refusal gives one dmesg line" \
+	test "$(dmesg_count "control: command holds a NUL")" = $((refused + 3))
+check "the refused commands allocated nothing" \
+	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 1"
+refused=$(dmesg_count "slabinfo: write holds a NUL")
+check "a slabinfo write with a NUL is refused" \
+	fails write_bytes 'toy-kmalloc-64 32 16 4\0 1' /proc/toyslabinfo
+check "and changes no tunable" \
+	test "$(slabinfo_field toy-kmalloc-64 9)" != 32
+check "the slabinfo refusal gives one dmesg line" \
+	test "$(dmesg_count "slabinfo: write holds a NUL")" = $((refused + 1))
+
+# Replies read like files.
+check "a short read returns the reply's first byte, the next read the rest" short_reads_ok
+check "rmmod after the device checks" unload
 
 check "insmod slab_debug=FZPU page_poison=1" load slab_debug=FZPU page_poison=1
 check "a workload under full debugging" \
