@@ -280,6 +280,16 @@ static void toy_bench_emit(struct toy_bench *b, const char *name, u64 *toy,
 	b->emit(&r, b->priv);
 }
 
+/*
+ * A killed caller stops the run between two loops, never inside one: the
+ * loops stay free of checks, and each gives back what it took, so a killed
+ * run waits at most for the loop under way.
+ */
+static bool toy_bench_killed(void)
+{
+	return fatal_signal_pending(current);
+}
+
 /* Warm up, then alternate the sides @reps times; emit per-op medians. */
 static void toy_bench_one(struct toy_bench *b, const char *name,
 			  toy_bench_loop_t loop, unsigned long ops,
@@ -288,15 +298,20 @@ static void toy_bench_one(struct toy_bench *b, const char *name,
 	u64 toy[TOY_BENCH_MAX_REPS], kernel[TOY_BENCH_MAX_REPS];
 	unsigned int rep;
 
+	if (toy_bench_killed())
+		return;
 	loop(b, TOY_SIDE, ops / 4 + 1, arg);
 	loop(b, KERNEL_SIDE, ops / 4 + 1, arg);
 	for (rep = 0; rep < b->cfg->reps; rep++) {
+		if (toy_bench_killed())
+			return;
 		toy[rep] = toy_bench_time(b, loop, TOY_SIDE, ops, arg);
+		if (toy_bench_killed())
+			return;
 		kernel[rep] = toy_bench_time(b, loop, KERNEL_SIDE, ops, arg);
 		cond_resched();
 	}
-	if (!fatal_signal_pending(current))
-		toy_bench_emit(b, name, toy, kernel, b->cfg->reps, ops);
+	toy_bench_emit(b, name, toy, kernel, b->cfg->reps, ops);
 }
 
 /* SMP: one pinned kthread per CPU runs a loop on one side. */
@@ -391,7 +406,7 @@ static u64 toy_bench_cross(struct toy_bench *b, enum toy_bench_side side,
  * whatever the configuration asks: two emulated CPUs on a host with few
  * cores give the noisiest rows.
  */
-static void toy_bench_smp_round(struct toy_bench *b,
+static bool toy_bench_smp_round(struct toy_bench *b,
 				u64 toy[3][TOY_BENCH_MAX_REPS],
 				u64 kernel[3][TOY_BENCH_MAX_REPS], unsigned int rep)
 {
@@ -399,13 +414,22 @@ static void toy_bench_smp_round(struct toy_bench *b,
 	unsigned int n;
 
 	for (n = 0; n < 2; n++) {
+		if (toy_bench_killed())
+			return false;
 		toy[n][rep] = toy_bench_parallel(b, TOY_SIDE, toy_bench_hot_loops,
 						 n + 1, ops);
+		if (toy_bench_killed())
+			return false;
 		kernel[n][rep] = toy_bench_parallel(b, KERNEL_SIDE,
 						    toy_bench_hot_loops, n + 1, ops);
 	}
+	if (toy_bench_killed())
+		return false;
 	toy[2][rep] = toy_bench_cross(b, TOY_SIDE, ops);
+	if (toy_bench_killed())
+		return false;
 	kernel[2][rep] = toy_bench_cross(b, KERNEL_SIDE, ops);
+	return true;
 }
 
 static void toy_bench_smp(struct toy_bench *b)
@@ -415,9 +439,11 @@ static void toy_bench_smp(struct toy_bench *b)
 	char name[TOY_BENCH_NAME_LEN];
 	unsigned int rep, n;
 
-	toy_bench_smp_round(b, toy, kernel, 0);	/* the warm-up */
+	if (!toy_bench_smp_round(b, toy, kernel, 0))	/* the warm-up */
+		return;
 	for (rep = 0; rep < TOY_BENCH_MAX_REPS; rep++)
-		toy_bench_smp_round(b, toy, kernel, rep);
+		if (!toy_bench_smp_round(b, toy, kernel, rep))
+			return;
 	/* Wall time per operation of one CPU: equal to 1 CPU's when scaling is perfect. */
 	for (n = 0; n < 2; n++) {
 		snprintf(name, sizeof(name), "smp-slab-hot-%ucpu", n + 1);
@@ -529,8 +555,9 @@ EXPORT_SYMBOL_IF_KUNIT(toy_bench_print);
  * takes seconds to minutes depending on @cfg.
  *
  * Return: 0, -EINVAL for a bad @cfg, -ENOMEM, -EINTR when the task was
- * killed (the results so far were emitted), or -EBUSY when the benchmarks
- * did not give back all they took (a bug).
+ * killed (within one timed loop of the kill; the results so far were
+ * emitted, and everything the run took is given back), or -EBUSY when the
+ * benchmarks did not give back all they took (a bug).
  */
 int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 		  void *priv)
@@ -549,7 +576,7 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 	if (ret)
 		goto out;
 
-	/* A killed caller gets -EINTR, after the benchmark under way. */
+	/* A killed caller gets -EINTR once the loop under way is over. */
 	toy_bench_one(&b, "slab-hot-64", toy_loop_slab_hot, ops, 0);
 	toy_bench_one(&b, "slab-hot-256", toy_loop_slab_hot, ops, 1);
 	for (i = 0; i < ARRAY_SIZE(batches); i++) {
@@ -568,7 +595,7 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 	toy_bench_one(&b, "pages-batch-256", toy_loop_pages_batch, ops, 256);
 	if (num_online_cpus() >= 2)
 		toy_bench_smp(&b);
-	if (fatal_signal_pending(current))
+	if (toy_bench_killed())
 		ret = -EINTR;
 out:
 	return toy_bench_teardown(&b) ?: ret;

@@ -56,6 +56,17 @@ short_reads_ok() {
 	[ "$first" = o ] && [ "$rest" = k ] && [ "$end" = 0 ]
 }
 
+# A bench killed while it runs ends within 2 s (whole seconds).
+killed_bench_stops() {
+	toyctl bench 6000 15 >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	kill -9 "$pid"
+	start=$(date +%s)
+	wait "$pid"
+	[ $(($(date +%s) - start)) -le 2 ]
+}
+
 # Field N of the line after "# failures ..." in the debugfs stats file.
 failures_field() {
 	awk -v n="$1" '/^# failures/ { getline; print $n; exit }' \

@@ -181,9 +181,13 @@ check "and changes no tunable" \
 check "the slabinfo refusal gives one dmesg line" \
 	test "$(dmesg_count "slabinfo: write holds a NUL")" = $((refused + 1))
 
-# Replies read like files.
+# Replies read like files; a killed command stops and leaves all working.
 check "a short read returns the reply's first byte, the next read the rest" short_reads_ok
-check "rmmod after the device checks" unload
+check "a killed bench stops within 2 s" killed_bench_stops
+check "the interrupted bench gives one dmesg line" \
+	test "$(dmesg_count "control: bench: interrupted")" = 1
+check "after the killed bench the validators answer" ctl_says validate ok
+check "rmmod after the killed bench" unload
 
 check "insmod slab_debug=FZPU page_poison=1" load slab_debug=FZPU page_poison=1
 check "a workload under full debugging" \
