@@ -1,20 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Pack the VM's initramfs: static busybox, toyalloc.ko and its client
-# toyalloc_ctl.ko, toyctl (built here, statically), the guest scripts, and from the host kmod (insmod/rmmod, one load attempt per call, unlike
+# Pack the VM's initramfs for the Debian kernel KVER (default: the 6.1
+# line's): static busybox, toyalloc.ko and its client toyalloc_ctl.ko,
+# toyctl (built here, statically), the guest scripts, and from the host
+# kmod (insmod/rmmod/modprobe, one load attempt per call, unlike
 # busybox's) and procps' slabtop with the libraries they link.  Prints the
 # path of the archive.
+#
+# The modules come from TOYVM_MODULES (a directory, default the top of the
+# tree, where make puts them), or with TOYVM_DKMS=1 from what DKMS
+# installed in /lib/modules/KVER/updates/dkms (scripts/dkms.sh): those go
+# into the same place in the guest, with depmod's index, so that modprobe
+# loads them as on an installed system.  Either way a copy sits in / for
+# the checks that load them by path.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
+kver=${KVER:-$("$top/scripts/debian-kernel.sh")}
 build=$here/build
-root=$build/root
-
-for ko in toyalloc toyalloc_ctl; do
-	[ -f "$top/$ko.ko" ] || { echo "mkinitramfs.sh: build $ko.ko first (make)" >&2; exit 1; }
-done
+root=$build/root-$kver
+modules=${TOYVM_MODULES:-$top}
+[ "${TOYVM_DKMS:-0}" = 1 ] && modules=/lib/modules/$kver/updates/dkms
 
 # Copy a host binary and every library ldd names into the root.
 add_binary() {
@@ -26,21 +34,35 @@ add_binary() {
 }
 
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,guest}
+mkdir -p "$root"/{bin,dev,etc/modprobe.d,proc,sys,tmp,guest}
+for ko in toyalloc toyalloc_ctl; do
+	if [ -f "$modules/$ko.ko" ]; then
+		cp "$modules/$ko.ko" "$root/"
+	elif [ -f "$modules/$ko.ko.xz" ]; then
+		xz -dc "$modules/$ko.ko.xz" >"$root/$ko.ko"
+	else
+		echo "mkinitramfs.sh: no $ko.ko in $modules (make, or scripts/dkms.sh)" >&2
+		exit 1
+	fi
+done
+if [ "${TOYVM_DKMS:-0}" = 1 ]; then
+	mkdir -p "$root/lib/modules/$kver/updates/dkms"
+	cp "$modules"/* "$root/lib/modules/$kver/updates/dkms/"
+	depmod -b "$root" "$kver"
+fi
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$here/init" "$root/init"
 cp "$here"/guest/*.sh "$root/guest/"
-cp "$top/toyalloc.ko" "$top/toyalloc_ctl.ko" "$root/"
 gcc -O2 -Wall -Wextra -Werror -static -o "$root/bin/toyctl" "$top/module/tools/toyctl.c"
 add_binary /usr/bin/kmod
 add_binary /usr/bin/slabtop
 mkdir -p "$root/sbin"
-for tool in insmod rmmod lsmod modinfo; do
+for tool in insmod rmmod lsmod modinfo modprobe depmod; do
 	ln -s /usr/bin/kmod "$root/sbin/$tool"
 done
 
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$build/initramfs.cpio.gz"
-echo "$build/initramfs.cpio.gz"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$build/initramfs-$kver.cpio.gz"
+echo "$build/initramfs-$kver.cpio.gz"

@@ -5,8 +5,10 @@
 # run (module/bench.c), in two places:
 #   uml        kunit.py's UML kernel (native speed, one CPU), built from
 #              kunit/bench.kunitconfig: no lock debugging on either side
-#   qemu-smp2  Debian's kernel in QEMU (TCG, 2 CPUs): emulated, so only the
-#              ratios mean anything
+#   qemu-smp2  Debian's 6.1 kernel in QEMU (TCG, 2 CPUs): emulated, so only
+#              the ratios mean anything
+#   qemu-6.12-smp2  the same on Debian's 6.12 kernel, whose SLUB and page
+#              allocator differ from 6.1's (and which has no SLAB)
 # Prints a table, writes qemu/build/bench.csv (benchmark,env,toy_ns,
 # kernel_ns,ratio) and qemu/build/bench-memory.txt (slab layouts), and
 # records the kernel configuration that changes the kernel's side.
@@ -45,6 +47,19 @@ TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps"
 	"$top/qemu/run.sh" test >"$out/bench-vm.log" 2>&1 || true
 to_csv qemu-smp2 <"$out/bench-vm.log" >>"$csv"
 
+release=$("$top/scripts/debian-kernel.sh" 6.12)
+moddir=${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/modules-$release
+echo "bench: QEMU on $release with 2 CPUs, $vm_ops operations x $reps repetitions"
+mkdir -p "$moddir"
+rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.d' \
+	"$top/Kbuild" "$top/Makefile" "$top/module" "$top/scripts" "$moddir/"
+make -s -C "$moddir" KDIR="/usr/src/linux-headers-$release" module >/dev/null
+KVER=$release TOYVM_MODULES=$moddir TOYVM_TIMEOUT=1800 \
+	TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps" \
+	"$top/qemu/run.sh" test >"$out/bench-vm-6.12.log" 2>&1 || true
+to_csv qemu-6.12-smp2 <"$out/bench-vm-6.12.log" >>"$csv"
+
 if [ "$(wc -l <"$csv")" -lt 2 ]; then
 	echo "bench: no results; see $out/bench-uml.log and $out/bench-vm.log" >&2
 	exit 1
@@ -58,6 +73,9 @@ echo "bench: wrote $csv"
 	echo "  qemu-smp2 (Debian $kver):"
 	grep -E '^CONFIG_(SLUB|SLAB_FREELIST|INIT_ON|PREEMPT|HARDENED_USERCOPY|KASAN|PROVE_LOCKING)[A-Z_]*=' \
 		"/boot/config-$kver" | sed 's/^/    /'
+	echo "  qemu-6.12-smp2 (Debian $release):"
+	grep -E '^CONFIG_(SLUB|SLAB_FREELIST|INIT_ON|PREEMPT|HARDENED_USERCOPY|KASAN|PROVE_LOCKING)[A-Z_]*=' \
+		"/boot/config-$release" | sed 's/^/    /'
 	echo "  uml (kunit/bench.kunitconfig):"
 	grep -E '^CONFIG_(SLUB|SLAB_FREELIST|INIT_ON|PREEMPT|HARDENED_USERCOPY|KASAN|PROVE_LOCKING)[A-Z_]*=' \
 		"${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/build-um-bench/.config" | sed 's/^/    /'

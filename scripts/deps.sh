@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install, from Debian's archive, everything toyalloc needs to build the
-# module, boot it in QEMU and run kunit.py.  Idempotent: when every package
+# modules for Debian's kernels (6.1, 6.12, 6.12-rt), boot them in QEMU,
+# run kunit.py from the 6.1 and 6.12 trees and install through DKMS.  Idempotent: when every package
 # is already present it only checks and returns.
 set -euo pipefail
 
@@ -10,6 +11,8 @@ packages=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
 	python3 rsync xz-utils cpio sparse procps bsdextrautils
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
+	linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12
+	linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64 dkms
 	qemu-system-x86 qemu-system-data busybox-static gnuplot-nox
 )
 

@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Print the path of the kernel tree used for kunit.py and checkpatch.pl,
-# unpacking Debian's linux-source-6.1 into $TOYALLOC_CACHE (default
-# ~/.cache/toyalloc, outside the repository) the first time.
+#   scripts/kernel-tree.sh [6.1|6.12]
+# Print the path of a Debian kernel source tree for kunit.py and
+# checkpatch.pl, unpacking linux-source-6.1 (the default) or
+# linux-source-6.12 into $TOYALLOC_CACHE (default ~/.cache/toyalloc,
+# outside the repository) the first time.
 set -euo pipefail
 
+line=${1:-6.1}
 cache=${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}
-tree=$cache/linux-source-6.1
-tarball=/usr/src/linux-source-6.1.tar.xz
+tree=$cache/linux-source-$line
+tarball=/usr/src/linux-source-$line.tar.xz
 
 if [ ! -f "$tree/Makefile" ]; then
 	echo "kernel-tree.sh: unpacking $tarball into $cache (once)" >&2

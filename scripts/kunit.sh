@@ -5,8 +5,9 @@
 #
 #   scripts/kunit.sh [kunit.py run options...]
 #
-# The kernel tree is Debian's linux-source-6.1, unpacked once outside the
-# repository by scripts/kernel-tree.sh; builds are cached beside it.
+# The kernel tree is Debian's linux-source-6.1, or linux-source-6.12 with
+# KUNIT_KERNEL=6.12, unpacked once outside the repository by
+# scripts/kernel-tree.sh; builds are cached beside it.
 # This repository is linked into it as drivers/toyalloc (Kconfig from
 # module/Kconfig), and kunit.py runs with kunit/.kunitconfig.
 # KUNIT_ARCH=x86_64 runs under QEMU with 2 CPUs instead of UML.
@@ -17,11 +18,17 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-tree=$("$top/scripts/kernel-tree.sh")
+kernel=${KUNIT_KERNEL:-6.1}
+tree=$("$top/scripts/kernel-tree.sh" "$kernel")
 arch=${KUNIT_ARCH:-um}
 config=${KUNIT_CONFIG:-}
-build=$(dirname "$tree")/build-$arch${config:+-$config}
-kunitconfig=$top/kunit/${config:+$config}.kunitconfig
+# 6.1's builds keep their first names, so that existing caches stay warm.
+build=$(dirname "$tree")/build$([ "$kernel" = 6.1 ] || echo "-$kernel")-$arch${config:+-$config}
+kunitconfigs=(--kunitconfig="$top/kunit/.kunitconfig")
+case "$config" in
+sanitizers|bench)
+	kunitconfigs=(--kunitconfig="$top/kunit/$config.kunitconfig") ;;
+esac
 
 ln -sfn "$top" "$tree/drivers/toyalloc"
 sed -i '/drivers\/toyalloc\//d' "$tree/drivers/Kconfig"
@@ -29,7 +36,7 @@ sed -i '$i source "drivers/toyalloc/module/Kconfig"' "$tree/drivers/Kconfig"
 grep -q 'toyalloc/' "$tree/drivers/Makefile" ||
 	echo 'obj-$(CONFIG_TOYALLOC) += toyalloc/' >>"$tree/drivers/Makefile"
 
-args=(--build_dir="$build" --kunitconfig="$kunitconfig"
+args=(--build_dir="$build" "${kunitconfigs[@]}"
 	--jobs="$(nproc)" --timeout=900)
 if [ "$arch" != um ]; then
 	args+=(--arch="$arch" --qemu_args='-smp 2')

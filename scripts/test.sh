@@ -1,18 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make test: every check toyalloc has, summed into one closing line
+# make test: every check toyalloc has, on the kernels Debian ships (6.1,
+# 6.12), summed into one closing line
 # "N passed, N failed".  Exits non-zero when anything failed.
 #
-#   build      the module builds with W=1 and no warning
+#   build      the modules build with W=1 and no warning, for each kernel
 #   checkpatch checkpatch.pl --strict is clean
-#   sparse     make C=2 is clean
-#   kunit      every KUnit case under kunit.py (UML), one count each
+#   sparse     make C=2 is clean, against each kernel's headers
+#   kunit      every KUnit case under kunit.py (UML), from the 6.1 and the
+#              6.12 trees, one count each
 #   sanitizers every KUnit case again under kunit.py --arch=x86_64 with 2
 #              CPUs, KASAN, UBSAN, KFENCE, kmemleak, lockdep and the other
-#              checkers of kunit/sanitizers.kunitconfig, one count each,
-#              and one for a console free of any checker's report
-#   vm         every check of qemu/guest/vmtest.sh in the VM, one count each
+#              checkers of kunit/sanitizers.kunitconfig (6.1), one count
+#              each, and one for a console free of any checker's report
+#              ("sleeping function called from invalid context" and
+#              "scheduling while atomic" included)
+#   dkms       scripts/dkms.sh builds and installs the modules through DKMS
+#              for 6.1 and 6.12
+#   vm         every check of qemu/guest/vmtest.sh in the VM, one count
+#              each: on 6.1 with the modules make built, on 6.12 with the
+#              ones DKMS installed (modprobe, /etc/modprobe.d)
 #
 # Logs go to $TOYALLOC_CACHE/logs (default ~/.cache/toyalloc/logs).
 set -uo pipefail
@@ -41,6 +49,32 @@ step_build() {
 	else
 		grep -E 'warning:|error:' "$log"
 		result "build with W=1, no warnings (see $log)" FAIL
+	fi
+}
+
+# The modules against another kernel's headers, W=1 and sparse, built in a
+# copy of the tree so that each kernel's objects stay apart.
+step_other_kernel() {	# step_other_kernel LINE
+	local release dir log=$logs/build-$1.log
+	release=$("$top/scripts/debian-kernel.sh" "$1")
+	dir=${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/modules-$release
+	mkdir -p "$dir"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.d' \
+		"$top/Kbuild" "$top/Makefile" "$top/module" "$top/scripts" "$dir/"
+	if make -C "$dir" KDIR="/usr/src/linux-headers-$release" module >"$log" 2>&1 &&
+	   ! grep -q 'warning:' "$log"; then
+		result "$1: build with W=1, no warnings" OK
+	else
+		grep -E 'warning:|error:' "$log"
+		result "$1: build with W=1, no warnings (see $log)" FAIL
+	fi
+	if make -C "/usr/src/linux-headers-$release" M="$dir" CONFIG_TOYALLOC=m \
+		CONFIG_TOYALLOC_CTL=m C=2 modules >"$log.sparse" 2>&1 &&
+	   ! grep -E 'warning:|error:' "$log.sparse"; then
+		result "$1: sparse clean" OK
+	else
+		result "$1: sparse clean (see $log.sparse)" FAIL
 	fi
 }
 
@@ -85,21 +119,39 @@ step_kunit() {	# step_kunit NAME [VAR=value...]: scripts/kunit.sh in that enviro
 # of their reports.  kmemleak speaks up here when toyalloc's kmemleak_alloc
 # and kmemleak_free calls disagree; its leak scan comes a minute after boot,
 # when the run is over, so leaks are left to the suites' own accounting.
-step_sanitizer_reports() {
-	local console
-	console=$(ls -t "${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}"/build-x86_64-sanitizers/test.log 2>/dev/null | head -n 1)
-	if [ -n "$console" ] && ! grep -E 'BUG:|WARNING:|UBSAN:|KASAN:|kmemleak:|possible recursive locking|circular locking|inconsistent lock state|sleeping function called|Call Trace' "$console" |
+step_sanitizer_reports() {	# step_sanitizer_reports NAME BUILD-DIR
+	local console=${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/$2/test.log
+	if [ -f "$console" ] && ! grep -E 'BUG:|WARNING:|UBSAN:|KASAN:|kmemleak:|possible recursive locking|circular locking|inconsistent lock state|sleeping function called|scheduling while atomic|Call Trace' "$console" |
 		grep -vE 'kmemleak: (Kernel memory leak detector initialized|Automatic memory scanning thread)'; then
-		result "sanitizer run: no KASAN, UBSAN, KFENCE, lockdep or other report" OK
+		result "$1: no KASAN, UBSAN, KFENCE, lockdep, atomic-sleep or other report" OK
 	else
-		result "sanitizer run: no KASAN, UBSAN, KFENCE, lockdep or other report (see $console)" FAIL
+		result "$1: no KASAN, UBSAN, KFENCE, lockdep, atomic-sleep or other report (see $console)" FAIL
 	fi
 }
 
-step_vm() {
-	local log=$logs/vmtest.log ok bad
-	"$top/qemu/run.sh" test >"$log" 2>&1
-	grep -E '^(ok|not ok|#)' "$log"
+step_dkms() {
+	local log=$logs/dkms.log line release
+	local releases=()
+	for line in 6.1 6.12; do
+		releases+=("$("$top/scripts/debian-kernel.sh" "$line")")
+	done
+	"$top/scripts/dkms.sh" "${releases[@]}" >"$log" 2>&1
+	for release in "${releases[@]}"; do
+		if grep -q "installed for $release\$" "$log" &&
+		   [ -n "$(ls "/lib/modules/$release/updates/dkms/toyalloc.ko"* 2>/dev/null)" ]; then
+			result "dkms: installed for $release" OK
+		else
+			cat "$log"
+			result "dkms: installed for $release (see $log)" FAIL
+		fi
+	done
+}
+
+step_vm() {	# step_vm NAME [VAR=value...]: qemu/run.sh test in that environment
+	local name=$1 log=$logs/vmtest-$1.log ok bad
+	shift
+	env "$@" "$top/qemu/run.sh" test >"$log" 2>&1
+	grep -E '^(ok|not ok|#)' "$log" | sed "s/^/$name: /"
 	ok=$(grep -c '^ok ' "$log")
 	bad=$(grep -c '^not ok ' "$log")
 	passed=$((passed + ok))
@@ -110,10 +162,14 @@ step_vm() {
 step_build
 step_static checkpatch
 step_static sparse
+step_other_kernel 6.12
 step_kunit kunit
 step_kunit sanitizers KUNIT_ARCH=x86_64 KUNIT_CONFIG=sanitizers
-step_sanitizer_reports
-step_vm
+step_sanitizer_reports sanitizers build-x86_64-sanitizers
+step_kunit kunit-6.12 KUNIT_KERNEL=6.12
+step_dkms
+step_vm 6.1
+step_vm 6.12 KVER="$("$top/scripts/debian-kernel.sh" 6.12)" TOYVM_DKMS=1
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -24,10 +24,22 @@ rmmod() {
 	/sbin/rmmod "$@"
 }
 
+modprobe() {
+	/sbin/modprobe "$@"
+}
+
+# Where DKMS put the modules, when the VM was packed from an installed tree.
+dkms_dir=/lib/modules/$(uname -r)/updates/dkms
+
 # The allocator with the given parameters, then its client toyalloc_ctl
-# (/dev/toyalloc), as modprobe would load them; and both out again.
+# (/dev/toyalloc): by modprobe from the DKMS tree when there is one, else
+# by path; and both out again.
 load() {
-	insmod /toyalloc.ko "$@" && insmod /toyalloc_ctl.ko
+	if [ -d "$dkms_dir" ]; then
+		modprobe toyalloc "$@" && modprobe toyalloc_ctl
+	else
+		insmod /toyalloc.ko "$@" && insmod /toyalloc_ctl.ko
+	fi
 }
 
 unload() {
@@ -90,18 +102,21 @@ free_at() {
 	awk -v o="$1" '{ print $(5 + o) }' /proc/toybuddyinfo
 }
 
-# Rebuild the expected /proc/toybuddyinfo line from its numbers with the
-# kernel's format and compare byte for byte.
+# Rebuild every line of a buddyinfo file (default /proc/toybuddyinfo) from
+# its numbers with the kernel's format and compare byte for byte: 11
+# orders, as the running kernel's own /proc/buddyinfo has.
 buddyinfo_format_ok() {
-	line=$(cat /proc/toybuddyinfo)
-	set -- $line
-	[ "$1 $3" = "Node zone" ] || return 1
-	node=${2%,}
-	name=$4
-	shift 4
-	[ $# -eq 11 ] || return 1
-	expect=$(printf 'Node %d, zone %8s ' "$node" "$name"; printf '%6d ' "$@")
-	[ "$line" = "$expect" ]
+	file=${1:-/proc/toybuddyinfo}
+	while IFS= read -r line; do
+		set -- $line
+		[ "$1 $3" = "Node zone" ] || return 1
+		node=${2%,}
+		name=$4
+		shift 4
+		[ $# -eq 11 ] || return 1
+		expect=$(printf 'Node %d, zone %8s ' "$node" "$name"; printf '%6d ' "$@")
+		[ "$line" = "$expect" ] || return 1
+	done <"$file"
 }
 
 # buddyinfo_is 'c0 c1 ... c10': the free counts equal these.
@@ -109,12 +124,14 @@ buddyinfo_is() {
 	[ "$(awk '{ for (i = 5; i <= 15; i++) printf "%s%s", $i, (i < 15 ? " " : "") }' /proc/toybuddyinfo)" = "$1" ]
 }
 
-# Every cache line of /proc/toyslabinfo, re-printed from its fields with
-# the kernel's cache_show() format, is byte for byte what the file holds.
+# Every cache line of a slabinfo file (default /proc/toyslabinfo),
+# re-printed from its fields with the kernel's cache_show() format, is byte
+# for byte what the file holds, under the version 2.1 header.
 slabinfo_format_ok() {
-	[ "$(sed -n 1p /proc/toyslabinfo)" = "slabinfo - version: 2.1" ] || return 1
-	[ "$(sed -n 2p /proc/toyslabinfo)" = "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>" ] || return 1
-	sed 1,2d /proc/toyslabinfo >/tmp/slabinfo.lines
+	file=${1:-/proc/toyslabinfo}
+	[ "$(sed -n 1p "$file")" = "slabinfo - version: 2.1" ] || return 1
+	[ "$(sed -n 2p "$file")" = "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>" ] || return 1
+	sed 1,2d "$file" >/tmp/slabinfo.lines
 	awk '{ printf "%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n", $1, $2, $3, $4, $5, $6, $9, $10, $11, $14, $15, $16 }' \
 		/tmp/slabinfo.lines | cmp - /tmp/slabinfo.lines
 }

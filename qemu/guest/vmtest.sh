@@ -5,13 +5,25 @@
 . /guest/lib.sh
 
 echo "vmtest: start"
+echo "# kernel $(uname -r)$([ -d "$dkms_dir" ] && echo ", modules from DKMS")"
 dmesg -c >/dev/null
+
+if [ -d "$dkms_dir" ]; then
+	echo "options toyalloc nr_blocks=3" >/etc/modprobe.d/toyalloc.conf
+	check "modprobe toyalloc and toyalloc_ctl from the DKMS tree" load
+	check "nr_blocks=3 came from /etc/modprobe.d" \
+		buddyinfo_is "0 0 0 0 0 0 0 0 0 0 3"
+	check "modprobe -r takes both out" /sbin/modprobe -r toyalloc_ctl toyalloc
+	rm /etc/modprobe.d/toyalloc.conf
+fi
 
 check "insmod with the default nr_blocks" load
 check "toyalloc stays while its client toyalloc_ctl is loaded" fails rmmod toyalloc
 check "/proc/toybuddyinfo is mode 0444" \
 	sh -c 'ls -l /proc/toybuddyinfo | grep -q "^-r--r--r--"'
 check "/proc/toybuddyinfo is exactly the /proc/buddyinfo format" buddyinfo_format_ok
+check "the running kernel's own /proc/buddyinfo has that very format" \
+	buddyinfo_format_ok /proc/buddyinfo
 check "fresh zone: 16 blocks at order 10, nothing below" \
 	buddyinfo_is "0 0 0 0 0 0 0 0 0 0 16"
 check "alloc order 0 through /dev/toyalloc" \
@@ -32,6 +44,10 @@ check "order 11 is refused" fails toyctl alloc 11
 check "/proc/toyslabinfo is mode 0644" \
 	sh -c 'ls -l /proc/toyslabinfo | grep -q "^-rw-r--r--"'
 check "/proc/toyslabinfo is exactly the /proc/slabinfo 2.1 format" slabinfo_format_ok
+check "the running kernel's own /proc/slabinfo has that very format" \
+	slabinfo_format_ok /proc/slabinfo
+check "both slabinfo files have the same two header lines" \
+	test "$(sed -n 1,2p /proc/slabinfo)" = "$(sed -n 1,2p /proc/toyslabinfo)"
 kmalloc_names="toy-kmalloc-8 toy-kmalloc-16 toy-kmalloc-32 toy-kmalloc-64 toy-kmalloc-96 toy-kmalloc-128 toy-kmalloc-192 toy-kmalloc-256 toy-kmalloc-512 toy-kmalloc-1024 toy-kmalloc-2048 toy-kmalloc-4096 toy-kmalloc-8192"
 check "the 13 kmalloc caches are listed in order" \
 	test "$(sed 1,2d /proc/toyslabinfo | awk '{ print $1 }' | tr '\n' ' ')" = "$kmalloc_names "
