@@ -698,13 +698,14 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 	int freed, freed_again;
 	void *listed, *page;
 
+	toy_test_needs_trylock(test);
 	listed = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	KUNIT_ASSERT_NOT_NULL(test, listed);
 	KUNIT_ASSERT_EQ(test, toy_zone_free(zone, listed, 0), 0);
 
 	preempt_disable();
 	pcp = this_cpu_ptr(zone->pcp);
-	WRITE_ONCE(pcp->lock.acquired, 1);
+	toy_test_set_held(&pcp->lock, 1);
 	free_before = toy_zone_free_pages(zone);
 	page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
 	free_taken = toy_zone_free_pages(zone);
@@ -712,7 +713,7 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 	freed_again = page ? toy_zone_free(zone, page, 0) : -ENOMEM;
 	free_after = toy_zone_free_pages(zone);
 	listed_count = pcp->count[0];
-	WRITE_ONCE(pcp->lock.acquired, 0);
+	toy_test_set_held(&pcp->lock, 0);
 	preempt_enable();
 
 	KUNIT_ASSERT_NOT_NULL(test, page);

@@ -78,6 +78,26 @@ static inline struct toy_zone *toy_test_zone(struct kunit *test,
 }
 
 /*
+ * The state an interrupt finds when it interrupts its CPU's work on a
+ * per-CPU lock: held, so it goes around.  The cases that set it up hold
+ * the lock with preemption off and then allocate, which PREEMPT_RT, whose
+ * zone and cache locks sleep, does not allow: they skip there.
+ */
+static inline void toy_test_needs_trylock(struct kunit *test)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "PREEMPT_RT: no allocation with preemption off");
+}
+
+#ifdef CONFIG_PREEMPT_RT
+#define toy_test_set_held(l, held)	do { } while (0)
+#define toy_test_is_held(l)		false
+#else
+#define toy_test_set_held(l, held)	WRITE_ONCE((l)->acquired, held)
+#define toy_test_is_held(l)		READ_ONCE((l)->acquired)
+#endif
+
+/*
  * Keep the test's task on the CPU it runs on, for cases that expect the
  * object they just freed to come back from the same per-CPU array.  The
  * task is KUnit's per-case thread, so the pinning ends with the case.

@@ -735,6 +735,7 @@ static void slab_test_busy_array(struct kunit *test)
 	bool in_array = false;
 	void *warm, *obj;
 
+	toy_test_needs_trylock(test);
 	toy_test_pin_to_this_cpu(test);
 	/* A shared array, as caches have with more than one CPU. */
 	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, 120, 60, 8), 0);
@@ -746,10 +747,10 @@ static void slab_test_busy_array(struct kunit *test)
 
 	/* Pinned: this CPU's array, from before preemption goes off. */
 	ac = raw_cpu_ptr(cache->cpu_cache);
-	KUNIT_ASSERT_FALSE(test, READ_ONCE(ac->lock.acquired));
+	KUNIT_ASSERT_FALSE(test, toy_test_is_held(&ac->lock));
 	/* Mark it held, as an interrupted CPU's is. */
 	preempt_disable();
-	WRITE_ONCE(ac->lock.acquired, 1);
+	toy_test_set_held(&ac->lock, 1);
 	avail_before = ac->avail;
 	obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	for (i = 0; i < ac->avail; i++)
@@ -759,7 +760,7 @@ static void slab_test_busy_array(struct kunit *test)
 	shared_after = cache->shared_array->avail;
 	freed_again = obj ? toy_cache_free(cache, obj) : -ENOMEM;
 	avail_after = ac->avail;
-	WRITE_ONCE(ac->lock.acquired, 0);
+	toy_test_set_held(&ac->lock, 0);
 	preempt_enable();
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);

@@ -470,6 +470,8 @@ static void stress_test_hardirq(struct kunit *test)
 	struct irq_user irq = { .run = run };
 	struct irq_test_errors task = { };
 
+	/* On RT the timer's callback is a thread that waits for the task. */
+	toy_test_needs_trylock(test);
 	/* The timer interrupts this CPU, so the task must stay on it. */
 	toy_test_pin_to_this_cpu(test);
 	toy_cache_get_stats(cache, &before);

@@ -13,7 +13,8 @@
 # KUNIT_ARCH=x86_64 runs under QEMU with 2 CPUs instead of UML.
 # KUNIT_CONFIG=sanitizers uses kunit/sanitizers.kunitconfig (KASAN, UBSAN,
 # KFENCE, kmemleak, lockdep, ...; x86_64 only) and boots with init_on_alloc
-# and init_on_free.
+# and init_on_free; KUNIT_CONFIG=rt adds kunit/rt.kunitconfig's
+# PREEMPT_RT to the same checkers (6.12 only).
 # KUNIT_TIMEOUT (seconds, default 1800) bounds the whole build and run.
 set -euo pipefail
 
@@ -28,6 +29,9 @@ kunitconfigs=(--kunitconfig="$top/kunit/.kunitconfig")
 case "$config" in
 sanitizers|bench)
 	kunitconfigs=(--kunitconfig="$top/kunit/$config.kunitconfig") ;;
+rt)
+	kunitconfigs=(--kunitconfig="$top/kunit/sanitizers.kunitconfig"
+		      --kunitconfig="$top/kunit/rt.kunitconfig") ;;
 esac
 
 ln -sfn "$top" "$tree/drivers/toyalloc"
@@ -41,7 +45,7 @@ args=(--build_dir="$build" "${kunitconfigs[@]}"
 if [ "$arch" != um ]; then
 	args+=(--arch="$arch" --qemu_args='-smp 2')
 fi
-if [ "$config" = sanitizers ]; then
+if [ "$config" = sanitizers ] || [ "$config" = rt ]; then
 	args+=(--kernel_args=init_on_alloc=1 --kernel_args=init_on_free=1)
 fi
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make test: every check toyalloc has, on the kernels Debian ships (6.1,
-# 6.12), summed into one closing line
+# make test: every check toyalloc has, on every kernel Debian ships (6.1,
+# 6.12, 6.12 with PREEMPT_RT), summed into one closing line
 # "N passed, N failed".  Exits non-zero when anything failed.
 #
 #   build      the modules build with W=1 and no warning, for each kernel
@@ -12,15 +12,16 @@
 #              6.12 trees, one count each
 #   sanitizers every KUnit case again under kunit.py --arch=x86_64 with 2
 #              CPUs, KASAN, UBSAN, KFENCE, kmemleak, lockdep and the other
-#              checkers of kunit/sanitizers.kunitconfig (6.1), one count
-#              each, and one for a console free of any checker's report
-#              ("sleeping function called from invalid context" and
+#              checkers of kunit/sanitizers.kunitconfig: on 6.1, and on
+#              6.12 with PREEMPT_RT added (kunit/rt.kunitconfig), one count
+#              each, and one per run for a console free of any checker's
+#              report ("sleeping function called from invalid context" and
 #              "scheduling while atomic" included)
 #   dkms       scripts/dkms.sh builds and installs the modules through DKMS
 #              for 6.1 and 6.12
 #   vm         every check of qemu/guest/vmtest.sh in the VM, one count
 #              each: on 6.1 with the modules make built, on 6.12 with the
-#              ones DKMS installed (modprobe, /etc/modprobe.d)
+#              ones DKMS installed (modprobe, /etc/modprobe.d), on 6.12-rt
 #
 # Logs go to $TOYALLOC_CACHE/logs (default ~/.cache/toyalloc/logs).
 set -uo pipefail
@@ -163,13 +164,19 @@ step_build
 step_static checkpatch
 step_static sparse
 step_other_kernel 6.12
+step_other_kernel 6.12-rt
 step_kunit kunit
 step_kunit sanitizers KUNIT_ARCH=x86_64 KUNIT_CONFIG=sanitizers
 step_sanitizer_reports sanitizers build-x86_64-sanitizers
 step_kunit kunit-6.12 KUNIT_KERNEL=6.12
+step_kunit rt-6.12 KUNIT_KERNEL=6.12 KUNIT_ARCH=x86_64 KUNIT_CONFIG=rt
+step_sanitizer_reports rt-6.12 build-6.12-x86_64-rt
 step_dkms
 step_vm 6.1
 step_vm 6.12 KVER="$("$top/scripts/debian-kernel.sh" 6.12)" TOYVM_DKMS=1
+rt_release=$("$top/scripts/debian-kernel.sh" 6.12-rt)
+step_vm 6.12-rt KVER="$rt_release" \
+	TOYVM_MODULES="${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/modules-$rt_release"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

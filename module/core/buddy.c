@@ -105,7 +105,10 @@
  * to the free lists.  toy_zone_drain() runs on each CPU in turn (cpus.c);
  * toy_zone_destroy() has the zone to itself.  toy_zone_free() never
  * sleeps, nor does toy_zone_alloc() with a GFP that does not allow
- * blocking: both may be called from any context but NMI.  An allocation
+ * blocking: both may be called from any context but NMI, except on
+ * PREEMPT_RT, where zone->lock and the lists' lock sleep (cpus.h), and
+ * they may be called from tasks and threaded interrupt handlers only, as
+ * the kernel's page allocator there.  An allocation
  * that may sleep and finds nothing reclaims before it fails: every CPU's
  * lists, then the zone's reclaimers under reclaim_mutex (the slab caches,
  * as the kernel's shrinkers), which may sleep and must not allocate from

@@ -96,7 +96,15 @@
  * on again cost more than the rest of the fast path (README, Benchmark).
  * Draining, retuning and validating, which must see every array, run on
  * each CPU in turn (toy_on_each_cpu(), cpus.c), and so may sleep.
- * Spinlocks taken with preemption off rule out PREEMPT_RT.
+ *
+ * On PREEMPT_RT, as SLUB there, spinlocks sleep and interrupt handlers run
+ * in threads: a CPU's array is held with migration off under a per-CPU
+ * sleeping lock (the kernel's local_lock_t on RT, cpus.h), so holding it
+ * while toy_cache.lock is taken is legal; a task that preempted the holder
+ * on that CPU finds it held and goes around, as an interrupt does without
+ * RT.  Objects may then be allocated and freed from tasks and threaded
+ * interrupt handlers, never from hard interrupt context, with preemption
+ * or interrupts disabled, or under a raw spinlock.
  *
  * A slab leaving the cache loses its cache pointer under toy_cache.lock,
  * so a later bad free of one of its objects is refused; one that races
@@ -128,10 +136,6 @@
 
 #include "../internal.h"
 #include "trace.h"
-
-#ifdef CONFIG_PREEMPT_RT
-#error "toyalloc takes spinlocks with preemption off around its per-CPU arrays"
-#endif
 
 /* Slabs up to 32 KiB, as SLUB's slub_max_order, when that wastes little... */
 #define TOY_SLAB_SMALL_ORDER	3

@@ -222,8 +222,12 @@ for i in $(seq 1 50); do
 done
 after=$(mem_free_kb)
 check "50 insmod/rmmod cycles with allocations left for rmmod" test $cycles_ok = 1
+# Module memory is freed lazily (vmap areas are purged in batches), which
+# moves MemFree by up to about a megabyte between two readings; a cycle
+# that leaked its zone's page table (98 kB at nr_blocks=2), or any of its
+# blocks, would lose more than 2 MB over 45 cycles.
 check "cycles 6..50 leak nothing (MemFree $warm -> $after kB)" \
-	test $((warm - after)) -lt 1024
+	test $((warm - after)) -lt 2048
 check "no taint but out-of-tree and unsigned module" test "$(unexpected_taint)" = 0
 
 check "dmesg has no WARNING, BUG, Bad page state or call trace" \

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * toyalloc: per-CPU state, its lock and its visits from other CPUs.  See
- * cpus.c.
+ * cpus.c.  The lock is a trylock whose holder an interrupt goes around:
+ * a byte set with preemption off, or on PREEMPT_RT a per-CPU sleeping
+ * lock taken with migration off, as the kernel's local_lock_t there.
  */
 #ifndef _TOYALLOC_CPUS_H
 #define _TOYALLOC_CPUS_H
@@ -12,6 +14,7 @@
 #include <linux/lockdep.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/spinlock.h>
 
 /**
  * struct toy_cpu_dead - a callback for CPUs that go offline
@@ -22,6 +25,62 @@ struct toy_cpu_dead {
 	struct hlist_node node;
 	void (*fn)(struct toy_cpu_dead *dead, unsigned int cpu);
 };
+
+#ifdef CONFIG_PREEMPT_RT
+/*
+ * On PREEMPT_RT a CPU's state is held as the kernel's local_lock_t holds
+ * it there: migration off and a per-CPU spinlock_t, which sleeps.
+ * Interrupt handlers run in threads, so whoever finds the state held is a
+ * task that preempted its holder on this CPU; it goes around the state,
+ * as an interrupt does without RT, rather than wait on the holder.  The
+ * sleeping locks taken while the state is held (zone->lock, cache->lock)
+ * are legal.  Nothing allocates from hard interrupt context on RT.
+ */
+struct toy_local_trylock {
+	spinlock_t lock;	/* held by a task on its CPU, see above */
+};
+
+#define toy_local_trylock_init(l)	spin_lock_init(&(l)->lock)
+
+/*
+ * sparse sees neither side of the trylock without RT, a byte and a
+ * compiler barrier: the __release() and __acquire() below keep it seeing
+ * the same here, where callers hold the lock across branches it cannot
+ * follow.  lockdep sees the spinlock itself.
+ */
+static __always_inline bool
+toy_local_trylock(struct toy_local_trylock __percpu *lock)
+{
+	migrate_disable();
+	if (!spin_trylock(&this_cpu_ptr(lock)->lock)) {
+		migrate_enable();
+		return false;
+	}
+	__release(&this_cpu_ptr(lock)->lock);
+	return true;
+}
+
+static __always_inline void
+toy_local_unlock(struct toy_local_trylock __percpu *lock)
+{
+	__acquire(&this_cpu_ptr(lock)->lock);
+	spin_unlock(&this_cpu_ptr(lock)->lock);
+	migrate_enable();
+}
+
+static inline void toy_local_lock_cpu(struct toy_local_trylock __percpu *lock,
+				      int cpu)
+{
+	spin_lock(&per_cpu_ptr(lock, cpu)->lock);
+}
+
+static inline void toy_local_unlock_cpu(struct toy_local_trylock __percpu *lock,
+					int cpu)
+{
+	spin_unlock(&per_cpu_ptr(lock, cpu)->lock);
+}
+
+#else /* !CONFIG_PREEMPT_RT */
 
 /**
  * struct toy_local_trylock - per-CPU state that only its CPU works on
@@ -126,5 +185,7 @@ static inline void toy_local_unlock_cpu(struct toy_local_trylock __percpu *lock,
 	toy_local_release(per_cpu_ptr(lock, cpu));
 	preempt_enable();
 }
+
+#endif /* CONFIG_PREEMPT_RT */
 
 #endif /* _TOYALLOC_CPUS_H */
