@@ -32,7 +32,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -466,19 +465,6 @@ int toy_ctl_parse(char *line, struct toy_ctl_cmd *cmd)
 }
 EXPORT_SYMBOL_IF_KUNIT(toy_ctl_parse);
 
-/* Printable text and at most one final newline: no NUL, nothing hidden. */
-static bool toy_ctl_is_text(const char *buf, size_t len)
-{
-	size_t i;
-
-	if (len && buf[len - 1] == '\n')
-		len--;
-	for (i = 0; i < len; i++)
-		if (!isprint(buf[i]) && buf[i] != '\t')
-			return false;
-	return true;
-}
-
 static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
@@ -494,7 +480,7 @@ static ssize_t toy_ctl_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(line, ubuf, count))
 		return -EFAULT;
 	line[count] = '\0';
-	if (!toy_ctl_is_text(line, count)) {
+	if (!toy_is_text_line(line, count)) {
 		pr_err_ratelimited("control: command holds a NUL or a byte that is not text\n");
 		return -EINVAL;
 	}

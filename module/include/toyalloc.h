@@ -16,6 +16,7 @@
 #ifndef _TOYALLOC_H
 #define _TOYALLOC_H
 
+#include <linux/ctype.h>
 #include <linux/types.h>
 
 #include <toyalloc/buddy.h>
@@ -36,6 +37,30 @@ struct toy_cache *toy_kmem_cache_create(const char *name, unsigned int size,
  * A cache of the default zone is used with toy_cache_alloc(),
  * toy_cache_free(), toy_cache_shrink(), toy_cache_destroy().
  */
+
+/**
+ * toy_is_text_line() - whether a write to a text interface is one line
+ * @buf: what was written
+ * @len: its length
+ *
+ * The rule of every file toyalloc and its clients take commands on
+ * (/proc/toyslabinfo, /dev/toyalloc): printable characters, spaces and
+ * tabs, and at most one final newline.  A NUL, or any other byte, would
+ * let a command carry what its parser never sees.
+ *
+ * Return: true when @buf is such a line.
+ */
+static inline bool toy_is_text_line(const char *buf, size_t len)
+{
+	size_t i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++)
+		if (!isprint(buf[i]) && buf[i] != '\t')
+			return false;
+	return true;
+}
 
 struct toy_zone *toy_default_zone(void);
 struct toy_caches *toy_default_caches(void);

@@ -21,7 +21,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -187,19 +186,6 @@ static int toy_slabinfo_open(struct inode *inode, struct file *file)
 	return seq_open(file, &toy_slabinfo_ops);
 }
 
-/* Printable text and at most one final newline: no NUL, nothing hidden. */
-static bool toy_slabinfo_is_text(const char *buf, size_t len)
-{
-	size_t i;
-
-	if (len && buf[len - 1] == '\n')
-		len--;
-	for (i = 0; i < len; i++)
-		if (!isprint(buf[i]) && buf[i] != '\t')
-			return false;
-	return true;
-}
-
 static ssize_t toy_slabinfo_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
@@ -214,7 +200,7 @@ static ssize_t toy_slabinfo_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(line, ubuf, count))
 		return -EFAULT;
 	line[count] = '\0';
-	if (!toy_slabinfo_is_text(line, count)) {
+	if (!toy_is_text_line(line, count)) {
 		pr_err_ratelimited("slabinfo: write holds a NUL or a byte that is not text\n");
 		return -EINVAL;
 	}
