@@ -448,7 +448,7 @@ static struct toy_page *toy_zone_reclaim_take(struct toy_zone *zone,
  * @zone: the zone
  * @order: 0..TOY_MAX_ORDER
  * @gfp: GFP_KERNEL where the caller may sleep, GFP_NOWAIT or GFP_ATOMIC
- *	where it may not; other bits are ignored
+ *	where it may not; __GFP_ZERO zeroes the block; other bits are ignored
  *
  * Takes the most recently freed block of this CPU's list of @order, if the
  * zone keeps such lists, else the smallest free block of at least @order,
@@ -460,7 +460,8 @@ static struct toy_page *toy_zone_reclaim_take(struct toy_zone *zone,
  * back their free slabs before a last search, so that an allocation that
  * may sleep fails only when the pages are really in use; that may sleep.
  * Failures are counted by reason (enum toy_zone_fail; the debugfs stats
- * file shows them).  The block is zeroed when init_on_alloc is on.
+ * file shows them).  The block is zeroed for __GFP_ZERO or when
+ * init_on_alloc is on.
  *
  * Return: the address of the first page, aligned to PAGE_SIZE << @order, or
  * NULL when @order is out of range or no block is large enough.
@@ -503,7 +504,7 @@ void *toy_zone_alloc(struct toy_zone *zone, unsigned int order, gfp_t gfp)
 	toy_kasan_alloc_block(addr, order);
 	if (zone->flags & TOY_ZONE_POISON)
 		toy_check_poison(zone, addr, idx, order);
-	if (want_init_on_alloc(GFP_KERNEL))
+	if (want_init_on_alloc(gfp))
 		memset(addr, 0, PAGE_SIZE << order);
 	return addr;
 }

@@ -119,7 +119,8 @@ void *toy_kmalloc_alloc(struct toy_kmalloc *km, size_t size, gfp_t flags)
 	if (cache) {
 		ptr = toy_cache_alloc_caller(cache, flags, _RET_IP_);
 	} else {
-		ptr = toy_zone_alloc(km->zone, get_order(size), flags);
+		/* The @size bytes are zeroed below, not the whole block. */
+		ptr = toy_zone_alloc(km->zone, get_order(size), flags & ~__GFP_ZERO);
 		if (ptr)
 			kmemleak_alloc(ptr, size, 1, GFP_ATOMIC);
 	}
