@@ -9,9 +9,14 @@
 #              the ratios mean anything
 #   qemu-6.12-smp2  the same on Debian's 6.12 kernel, whose SLUB and page
 #              allocator differ from 6.1's (and which has no SLAB)
-# Prints a table, writes qemu/build/bench.csv (benchmark,env,toy_ns,
-# kernel_ns,ratio) and qemu/build/bench-memory.txt (slab layouts), and
-# records the kernel configuration that changes the kernel's side.
+# Both boot with init_on_alloc=0, so that neither side zeroes what it hands
+# out and the page rows measure the allocators; pages-order-10-zeroed keeps
+# the cost of zeroing in view.  Prints a table, writes qemu/build/bench.csv
+# (benchmark,env,toy_ns,kernel_ns,ratio,toy_spread,kernel_spread, and each
+# side's time as a multiple of the floor row's) and
+# qemu/build/bench-memory.txt (slab layouts), states the 2-CPU scaling of
+# each side and their ratio, and records the kernel configuration that
+# changes the kernel's side.
 #   BENCH_OPS (default 200000, UML) and BENCH_VM_OPS (default 20000),
 #   BENCH_REPS (default 5).
 set -euo pipefail
@@ -24,26 +29,44 @@ vm_ops=${BENCH_VM_OPS:-20000}
 reps=${BENCH_REPS:-5}
 csv=$out/bench.csv
 
-# "toyalloc_ctl: bench: NAME toy_ns=T kernel_ns=K ratio=R ..." -> CSV rows.
+# "toyalloc_ctl: bench: NAME toy_ns=T kernel_ns=K ratio=R toy_spread=S% ..."
+# -> CSV rows, each side also as a multiple of the floor row of its run.
 to_csv() {
 	grep -o 'toyalloc_ctl: bench: .*' | sed 's/\r$//' |
 		awk -v env="$1" '{
 			for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			print $3 "," env "," v["toy_ns"] "," v["kernel_ns"] "," v["ratio"]
+			sub(/%$/, "", v["toy_spread"]); sub(/%$/, "", v["kernel_spread"])
+			if ($3 == "floor") { ft = v["toy_ns"]; fk = v["kernel_ns"] }
+			printf "%s,%s,%s,%s,%s,%s,%s,%.1f,%.1f\n", $3, env, v["toy_ns"],
+				v["kernel_ns"], v["ratio"], v["toy_spread"], v["kernel_spread"],
+				ft ? v["toy_ns"] / ft : 0, fk ? v["kernel_ns"] / fk : 0
 		}'
 }
 
-echo "benchmark,env,toy_ns,kernel_ns,ratio" >"$csv"
+# The 2-CPU scaling of each side (work two CPUs do against one: 2 x t1 / t2
+# from the smp-slab-hot rows of one run) and toyalloc's divided by the
+# kernel's, with the sum of the four rows' spreads as its relative spread.
+scaling() {
+	awk -F, -v env="$1" '$2 == env && $1 ~ /^smp-slab-hot-/ {
+			t[$1] = $3; k[$1] = $4; s += $6 + $7 }
+		END { if (t["smp-slab-hot-2cpu"] && k["smp-slab-hot-2cpu"]) {
+			st = 2 * t["smp-slab-hot-1cpu"] / t["smp-slab-hot-2cpu"]
+			sk = 2 * k["smp-slab-hot-1cpu"] / k["smp-slab-hot-2cpu"]
+			printf "  %s: 2-CPU scaling toyalloc %.2f, kernel %.2f, ratio %.2f +- %.0f%%\n",
+				env, st, sk, st / sk, s } }' "$csv"
+}
+
+echo "benchmark,env,toy_ns,kernel_ns,ratio,toy_spread,kernel_spread,toy_x_floor,kernel_x_floor" >"$csv"
 
 echo "bench: UML, $ops operations x $reps repetitions"
 KUNIT_CONFIG=bench "$top/scripts/kunit.sh" 'toyalloc_bench.*' \
-	--kernel_args="toyalloc_kunit.bench_ops=$ops toyalloc_kunit.bench_reps=$reps" \
+	--kernel_args="toyalloc_kunit.bench_ops=$ops toyalloc_kunit.bench_reps=$reps init_on_alloc=0" \
 	--raw_output=all >"$out/bench-uml.log" 2>&1 || true
 to_csv uml <"$out/bench-uml.log" >>"$csv"
 
 echo "bench: QEMU with 2 CPUs, $vm_ops operations x $reps repetitions"
 make -s -C "$top" module >/dev/null
-TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps" \
+TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps init_on_alloc=0" \
 	"$top/qemu/run.sh" test >"$out/bench-vm.log" 2>&1 || true
 to_csv qemu-smp2 <"$out/bench-vm.log" >>"$csv"
 
@@ -56,7 +79,7 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	"$top/Kbuild" "$top/Makefile" "$top/module" "$top/scripts" "$moddir/"
 make -s -C "$moddir" KDIR="/usr/src/linux-headers-$release" module >/dev/null
 KVER=$release TOYVM_MODULES=$moddir TOYVM_TIMEOUT=1800 \
-	TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps" \
+	TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps init_on_alloc=0" \
 	"$top/qemu/run.sh" test >"$out/bench-vm-6.12.log" 2>&1 || true
 to_csv qemu-6.12-smp2 <"$out/bench-vm-6.12.log" >>"$csv"
 
@@ -66,6 +89,9 @@ if [ "$(wc -l <"$csv")" -lt 2 ]; then
 fi
 column -s, -t "$csv"
 echo "bench: wrote $csv"
+for env in qemu-smp2 qemu-6.12-smp2; do
+	scaling "$env"
+done
 
 {
 	echo "Kernel configuration of the kernel's side:"

@@ -17,9 +17,19 @@
  *				a fixed random order (per object alloc+free)
  *	kmalloc-mix		toy_kmalloc/toy_kfree against kmalloc/kfree over
  *				sizes 8..3000
+ *	floor			push and pop of one pointer on a per-CPU array,
+ *				held as the fast paths hold theirs: toyalloc's
+ *				per-CPU trylock against the kernel's local_lock;
+ *				the least a per-CPU allocator can do, which the
+ *				other rows are reported as multiples of
  *	pages-order-K		a 2^K page block allocated and freed: orders
  *				0..3 meet the kernel's per-CPU lists, 4..10 its
  *				zone lock, split and merge
+ *	pages-order-10-zeroed	the same with __GFP_ZERO: what every block costs
+ *				on a kernel booted with init_on_alloc=1, as
+ *				Debian's is (make bench boots with
+ *				init_on_alloc=0, so that the other page rows
+ *				measure the allocators, not memset())
  *	pages-batch-256		256 order-0 pages outstanding
  *	smp-slab-hot-Ncpu	slab-hot-64 on one kthread per CPU, released
  *				together: ns per operation per CPU
@@ -39,6 +49,7 @@
 #include <linux/sched/signal.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
+#include <linux/local_lock.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
@@ -52,6 +63,17 @@
 #define TOY_BENCH_MAX_BATCH	1024
 #define TOY_BENCH_ZONE_BLOCKS	16
 #define TOY_BENCH_RING		256	/* a power of two */
+#define TOY_BENCH_FLOOR_SLOTS	16
+/* In the page rows' argument: allocate with __GFP_ZERO. */
+#define TOY_BENCH_ZEROED	BIT(8)
+
+/* A per-CPU array of pointers under each side's per-CPU lock, for the floor. */
+struct toy_bench_floor {
+	struct toy_local_trylock lock;
+	local_lock_t kernel_lock;
+	unsigned int avail;
+	void *slot[TOY_BENCH_FLOOR_SLOTS];
+};
 
 /*
  * Objects on their way from the CPU that allocates them to the one that
@@ -74,6 +96,7 @@ struct toy_bench {
 	void **objs;
 	unsigned int *perm;
 	struct toy_bench_ring *ring;
+	struct toy_bench_floor __percpu *floor;
 	toy_bench_emit_t emit;
 	void *priv;
 };
@@ -202,19 +225,59 @@ static void toy_loop_kmalloc_mix(struct toy_bench *b, enum toy_bench_side side,
 	}
 }
 
-static void toy_loop_pages(struct toy_bench *b, enum toy_bench_side side,
-			   unsigned long ops, unsigned long order)
+/*
+ * One pointer pushed on and popped off this CPU's array, each under the
+ * array's lock as a fast path takes it: the work of an allocation and a
+ * free, without the allocator.
+ */
+static void toy_loop_floor(struct toy_bench *b, enum toy_bench_side side,
+			   unsigned long ops, unsigned long arg)
 {
+	struct toy_bench_floor *f;
+	unsigned long i;
+	void *p = b;
+
+	for (i = 0; i < ops; i++) {
+		if (side == TOY_SIDE) {
+			if (toy_local_trylock(&b->floor->lock)) {
+				f = this_cpu_ptr(b->floor);
+				f->slot[f->avail++] = p;
+				toy_local_unlock(&b->floor->lock);
+			}
+			if (toy_local_trylock(&b->floor->lock)) {
+				f = this_cpu_ptr(b->floor);
+				p = f->slot[--f->avail];
+				toy_local_unlock(&b->floor->lock);
+			}
+		} else {
+			local_lock(&b->floor->kernel_lock);
+			f = this_cpu_ptr(b->floor);
+			f->slot[f->avail++] = p;
+			local_unlock(&b->floor->kernel_lock);
+			local_lock(&b->floor->kernel_lock);
+			f = this_cpu_ptr(b->floor);
+			p = f->slot[--f->avail];
+			local_unlock(&b->floor->kernel_lock);
+		}
+	}
+}
+
+/* @arg: the order, with TOY_BENCH_ZEROED to ask for zeroed blocks. */
+static void toy_loop_pages(struct toy_bench *b, enum toy_bench_side side,
+			   unsigned long ops, unsigned long arg)
+{
+	unsigned int order = arg & (TOY_BENCH_ZEROED - 1);
+	gfp_t gfp = GFP_KERNEL | (arg & TOY_BENCH_ZEROED ? __GFP_ZERO : 0);
 	struct page *page;
 	unsigned long i;
 	void *p;
 
 	for (i = 0; i < ops; i++) {
 		if (side == TOY_SIDE) {
-			p = toy_zone_alloc(b->zone, order, GFP_KERNEL);
+			p = toy_zone_alloc(b->zone, order, gfp);
 			toy_zone_free(b->zone, p, order);
 		} else {
-			page = alloc_pages(GFP_KERNEL, order);
+			page = alloc_pages(gfp, order);
 			if (page)
 				__free_pages(page, order);
 		}
@@ -458,7 +521,7 @@ static int toy_bench_setup(struct toy_bench *b)
 	static const unsigned int sizes[2] = { 64, 256 };
 	char name[TOY_CACHE_NAME_LEN];
 	unsigned int i;
-	int ret;
+	int ret, cpu;
 
 	b->zone = toy_zone_create("bench", TOY_BENCH_ZONE_BLOCKS, TOY_ZONE_PCP);
 	if (IS_ERR(b->zone))
@@ -479,8 +542,13 @@ static int toy_bench_setup(struct toy_bench *b)
 	b->objs = kvcalloc(TOY_BENCH_MAX_BATCH, sizeof(*b->objs), GFP_KERNEL);
 	b->perm = kvcalloc(TOY_BENCH_MAX_BATCH, sizeof(*b->perm), GFP_KERNEL);
 	b->ring = kzalloc(sizeof(*b->ring), GFP_KERNEL);
-	if (!b->objs || !b->perm || !b->ring)
+	b->floor = alloc_percpu(struct toy_bench_floor);
+	if (!b->objs || !b->perm || !b->ring || !b->floor)
 		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		toy_local_trylock_init(&per_cpu_ptr(b->floor, cpu)->lock);
+		local_lock_init(&per_cpu_ptr(b->floor, cpu)->kernel_lock);
+	}
 	return 0;
 }
 
@@ -505,6 +573,7 @@ static int toy_bench_teardown(struct toy_bench *b)
 	unsigned int i;
 	int ret = 0;
 
+	free_percpu(b->floor);
 	kfree(b->ring);
 	kvfree(b->perm);
 	kvfree(b->objs);
@@ -577,6 +646,7 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 		goto out;
 
 	/* A killed caller gets -EINTR once the loop under way is over. */
+	toy_bench_one(&b, "floor", toy_loop_floor, ops, 0);
 	toy_bench_one(&b, "slab-hot-64", toy_loop_slab_hot, ops, 0);
 	toy_bench_one(&b, "slab-hot-256", toy_loop_slab_hot, ops, 1);
 	for (i = 0; i < ARRAY_SIZE(batches); i++) {
@@ -592,6 +662,8 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 		/* Large blocks cost their size: fewer operations, same time. */
 		toy_bench_one(&b, name, toy_loop_pages, max(ops >> order, 256UL), order);
 	}
+	toy_bench_one(&b, "pages-order-10-zeroed", toy_loop_pages,
+		      max(ops >> TOY_MAX_ORDER, 256UL), TOY_MAX_ORDER | TOY_BENCH_ZEROED);
 	toy_bench_one(&b, "pages-batch-256", toy_loop_pages_batch, ops, 256);
 	if (num_online_cpus() >= 2)
 		toy_bench_smp(&b);
