@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Arenas and the memory they come from.
+ *
+ * An arena is a lock plus bins and a top chunk.  The main arena is static
+ * and grows its top with sbrk(), the lecture's program break, in steps of at
+ * least TOP_PAD (1 MiB) so that growth costs few system calls; when sbrk()
+ * fails (or another user of brk moved it) it continues in a new segment.
+ * Other arenas live in heaps of HEAP_MAX bytes aligned to HEAP_MAX, mapped
+ * once (read-write, MAP_NORESERVE: pages cost nothing until touched), so the
+ * heap of any chunk, and from its header the arena, is found by masking the
+ * chunk address (chunks there carry NON_MAIN_ARENA).  A heap's top grows by
+ * moving a boundary without a system call.  When a segment is full a new one
+ * is started and the old top is freed behind two fencepost chunks.
+ *
+ * Trimming: when top exceeds TOP_PAD + trim_threshold, the excess beyond
+ * TOP_PAD goes back to the system, by sbrk(-n) for the brk segment and
+ * madvise(MADV_DONTNEED) in a heap.
+ *
+ * Threads: a thread's first call maps it to an arena, for good: the first
+ * thread gets the main arena, later ones an arena no live thread uses, else
+ * a new arena up to 8 per CPU, else the least used.  Arenas are never freed;
+ * a thread that exits leaves its arena to the next new thread.
+ *
+ * fork(): pthread_atfork handlers take every arena lock before the fork and
+ * release them in the parent; the child re-initialises them, so it inherits
+ * consistent arenas whatever the other threads were doing.
+ *
+ * Start-up takes no lock and calls nothing that allocates until the main
+ * arena works, so a preloaded library can serve the dynamic loader and libc
+ * from their first call.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct tm_params tm_mp = {
+	.mmap_threshold = MMAP_THRESHOLD_DEFAULT,
+	.trim_threshold = MMAP_THRESHOLD_DEFAULT,
+	.dynamic_threshold = true,
+	.pagesize = 4096,
+	.narenas_max = 8,
+};
+uintptr_t tm_tcache_key;
+struct tm_arena tm_main_arena = { .lock = PTHREAD_MUTEX_INITIALIZER };
+struct tm_arena *tm_arena_list = &tm_main_arena;
+pthread_mutex_t tm_list_lock = PTHREAD_MUTEX_INITIALIZER;
+size_t tm_mmapped_bytes;
+size_t tm_mmapped_chunks;
+int tm_initialized;		/* 0, 1 while starting, 2 */
+static pthread_key_t thread_key;
+static unsigned narenas = 1;
+static bool main_arena_taken;
+
+#define align_up(x, a)	(((x) + (a) - 1) & ~((size_t)(a) - 1))
+
+static void init_bins(struct tm_arena *ar)
+{
+	unsigned i;
+
+	for (i = 1; i < NBINS; i++) {
+		struct tm_chunk *b = bin_at(ar, i);
+
+		b->fd = b->bk = b;
+	}
+}
+
+static size_t env_size(const char *name, size_t dflt)
+{
+	const char *s = getenv(name);
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return dflt;
+	v = strtoul(s, &end, 0);
+	return *end ? dflt : v;
+}
+
+static void thread_exit(void *arg)
+{
+	(void)arg;
+	tm_tcache_flush();
+}
+
+static void fork_prepare(void)
+{
+	struct tm_arena *ar;
+
+	pthread_mutex_lock(&tm_list_lock);
+	for (ar = tm_arena_list; ar; ar = ar->next)
+		tm_lock(ar);
+}
+
+static void fork_parent(void)
+{
+	struct tm_arena *ar;
+
+	for (ar = tm_arena_list; ar; ar = ar->next)
+		tm_unlock(ar);
+	pthread_mutex_unlock(&tm_list_lock);
+}
+
+/* Only the forking thread exists in the child: its arena is the only one attached. */
+static void fork_child(void)
+{
+	struct tm_arena *ar;
+
+	for (ar = tm_arena_list; ar; ar = ar->next) {
+		pthread_mutex_init(&ar->lock, NULL);
+		ar->attached = 0;
+	}
+	if (tm_tc.state == TCACHE_ACTIVE && tm_tc.arena)
+		tm_tc.arena->attached = 1;
+	pthread_mutex_init(&tm_list_lock, NULL);
+}
+
+void tm_init(void)
+{
+	int expected = 0;
+	cpu_set_t cpus;
+	size_t threshold;
+
+	if (!__atomic_compare_exchange_n(&tm_initialized, &expected, 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) != 2)
+			sched_yield();
+		return;
+	}
+	tm_mp.pagesize = (size_t)sysconf(_SC_PAGESIZE);
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
+		tm_mp.narenas_max = 8 * (unsigned)CPU_COUNT(&cpus);
+	tm_mp.narenas_max = (unsigned)env_size("TOYMALLOC_ARENA_MAX", tm_mp.narenas_max);
+	if (tm_mp.narenas_max == 0)
+		tm_mp.narenas_max = 1;
+	threshold = env_size("TOYMALLOC_MMAP_THRESHOLD", 0);
+	if (threshold) {
+		tm_mp.mmap_threshold = threshold;
+		tm_mp.trim_threshold = 2 * threshold;
+		tm_mp.dynamic_threshold = false;
+	}
+	tm_mp.check = env_size("TOYMALLOC_CHECK", 0) != 0;
+	if (getrandom(&tm_tcache_key, sizeof(tm_tcache_key), GRND_NONBLOCK) != sizeof(tm_tcache_key))
+		tm_tcache_key = (uintptr_t)&tm_tcache_key ^ 0x9e3779b97f4a7c15UL;
+	init_bins(&tm_main_arena);
+	pthread_key_create(&thread_key, thread_exit);
+	__atomic_store_n(&tm_initialized, 2, __ATOMIC_RELEASE);
+	/* May allocate: the allocator works from here on. */
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+void tm_thread_register(void)
+{
+	pthread_setspecific(thread_key, &tm_tc);
+}
+
+/* A fresh HEAP_MAX-aligned heap: map twice the size and cut the misaligned ends. */
+static struct tm_heap *new_heap(void)
+{
+	char *p = mmap(NULL, 2 * HEAP_MAX, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *aligned;
+	size_t lead;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	aligned = (char *)align_up((uintptr_t)p, HEAP_MAX);
+	lead = aligned - p;
+	if (lead)
+		munmap(p, lead);
+	munmap(aligned + HEAP_MAX, HEAP_MAX - lead);
+	return (struct tm_heap *)aligned;
+}
+
+static struct tm_arena *new_arena(void)
+{
+	struct tm_heap *h = new_heap();
+	struct tm_arena *ar;
+	size_t used;
+
+	if (!h)
+		return NULL;
+	ar = (struct tm_arena *)(h + 1);
+	pthread_mutex_init(&ar->lock, NULL);
+	ar->flag = NON_MAIN_ARENA;
+	init_bins(ar);
+	used = align_up(sizeof(*h) + sizeof(*ar), MALLOC_ALIGN);
+	h->ar = ar;
+	h->mapped = HEAP_MAX;
+	h->size = align_up(used + MINSIZE + TOP_PAD, tm_mp.pagesize);
+	h->first = (struct tm_chunk *)((char *)h + used);
+	ar->heap = h;
+	ar->top = h->first;
+	set_head(ar->top, (h->size - used) | PREV_INUSE | ar->flag);
+	ar->system_mem = h->size;
+	return ar;
+}
+
+struct tm_arena *tm_arena_for_thread(void)
+{
+	struct tm_arena *ar, *best = NULL, *last = NULL;
+
+	pthread_mutex_lock(&tm_list_lock);
+	if (!main_arena_taken) {
+		main_arena_taken = true;
+		best = &tm_main_arena;
+	}
+	for (ar = tm_arena_list; ar && !best; ar = ar->next)
+		if (ar->attached == 0)
+			best = ar;
+	if (!best && narenas < tm_mp.narenas_max && (best = new_arena())) {
+		best->index = narenas++;
+		for (last = tm_arena_list; last->next; last = last->next)
+			;
+		last->next = best;
+	}
+	for (ar = tm_arena_list; ar && !best; ar = ar->next)
+		if (!best || ar->attached < best->attached)
+			best = ar;
+	if (!best)
+		best = &tm_main_arena;
+	best->attached++;
+	pthread_mutex_unlock(&tm_list_lock);
+	return best;
+}
+
+void tm_arena_detach(struct tm_arena *ar)
+{
+	pthread_mutex_lock(&tm_list_lock);
+	if (ar->attached)
+		ar->attached--;
+	pthread_mutex_unlock(&tm_list_lock);
+}
+
+/*
+ * The arena's top is about to end with its segment: free it behind two
+ * fencepost chunks that mark the end of the segment as in use.
+ */
+static void retire_top(struct tm_arena *ar)
+{
+	struct tm_chunk *top = ar->top;
+	size_t size;
+
+	if (!top)
+		return;
+	size = chunksize(top) - 2 * CHUNK_HDR_SZ;
+	set_head(chunk_at(top, size), CHUNK_HDR_SZ | PREV_INUSE | ar->flag);
+	set_head(chunk_at(top, size + CHUNK_HDR_SZ), CHUNK_HDR_SZ | PREV_INUSE | ar->flag);
+	ar->top = NULL;
+	if (size >= MINSIZE) {
+		set_head(top, size | (top->size & PREV_INUSE) | ar->flag);
+		tm_int_free(ar, top);
+	} else if (size) {
+		set_head(top, size | (top->size & PREV_INUSE) | ar->flag);
+	}
+}
+
+static void start_segment(struct tm_arena *ar, struct tm_heap *h, size_t size, size_t mapped, bool is_brk)
+{
+	retire_top(ar);
+	h->ar = ar;
+	h->prev = ar->heap;
+	h->size = size;
+	h->mapped = mapped;
+	h->is_brk = is_brk;
+	h->first = (struct tm_chunk *)(h + 1);
+	ar->heap = h;
+	ar->top = h->first;
+	set_head(ar->top, (size - sizeof(*h)) | PREV_INUSE | ar->flag);
+	ar->system_mem += size;
+}
+
+static int grow_brk(struct tm_arena *ar, size_t nb)
+{
+	size_t size = align_up(nb + MINSIZE + TOP_PAD + sizeof(struct tm_heap) + MALLOC_ALIGN,
+			       tm_mp.pagesize);
+	struct tm_heap *h = ar->heap;
+	char *brk, *seg, *end;
+
+	if (size > PTRDIFF_MAX)
+		return -1;
+	brk = sbrk((intptr_t)size);
+	if (brk == (char *)-1)
+		return -1;
+	end = (char *)((uintptr_t)(brk + size) & ~ALIGN_MASK);
+	if (h && h->is_brk && brk == ar->brk_end) {
+		size_t grow = end - heap_end(h);
+
+		h->size += grow;
+		h->mapped = h->size;
+		set_head(ar->top, (chunksize(ar->top) + grow) | PREV_INUSE | ar->flag);
+		ar->system_mem += grow;
+	} else {
+		seg = (char *)align_up((uintptr_t)brk, MALLOC_ALIGN);
+		start_segment(ar, (struct tm_heap *)seg, end - seg, end - seg, true);
+	}
+	ar->brk_end = brk + size;
+	return 0;
+}
+
+static int grow_mapped(struct tm_arena *ar, size_t nb)
+{
+	size_t need = nb + MINSIZE + 2 * CHUNK_HDR_SZ + sizeof(struct tm_heap);
+	size_t size, mapped;
+	void *p;
+
+	if (need > HEAP_MAX && ar != &tm_main_arena)
+		return -1;
+	if (ar == &tm_main_arena) {
+		mapped = need > HEAP_MAX ? align_up(need, tm_mp.pagesize) : HEAP_MAX;
+		p = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return -1;
+	} else {
+		p = new_heap();
+		mapped = HEAP_MAX;
+		if (!p)
+			return -1;
+	}
+	size = align_up(need + TOP_PAD, tm_mp.pagesize);
+	if (size > mapped)
+		size = mapped;
+	start_segment(ar, p, size, mapped, false);
+	return 0;
+}
+
+/* Make top at least nb + MINSIZE bytes.  0 on success. */
+int tm_arena_grow(struct tm_arena *ar, size_t nb)
+{
+	struct tm_heap *h = ar->heap;
+	size_t topsize = ar->top ? chunksize(ar->top) : 0;
+
+	if (h && !h->is_brk && ar->top) {
+		size_t need = nb + MINSIZE - topsize;
+
+		if (h->mapped - h->size >= need) {
+			size_t grow = align_up(need + TOP_PAD, tm_mp.pagesize);
+
+			if (grow > h->mapped - h->size)
+				grow = h->mapped - h->size;
+			h->size += grow;
+			set_head(ar->top, (topsize + grow) | PREV_INUSE | ar->flag);
+			ar->system_mem += grow;
+			return 0;
+		}
+	}
+	if (ar == &tm_main_arena && !ar->brk_failed) {
+		if (grow_brk(ar, nb) == 0)
+			return 0;
+		ar->brk_failed = true;
+	}
+	return grow_mapped(ar, nb);
+}
+
+size_t tm_madvise_range(void *start, size_t len)
+{
+	uintptr_t a = align_up((uintptr_t)start, tm_mp.pagesize);
+	uintptr_t b = ((uintptr_t)start + len) & ~(tm_mp.pagesize - 1);
+
+	if (b <= a || madvise((void *)a, b - a, MADV_DONTNEED))
+		return 0;
+	return b - a;
+}
+
+/* Give top's bytes beyond pad back to the system. */
+void tm_arena_trim(struct tm_arena *ar, size_t pad)
+{
+	struct tm_heap *h = ar->heap;
+	size_t topsize = chunksize(ar->top), extra;
+
+	if (topsize <= pad + MINSIZE)
+		return;
+	extra = (topsize - pad - MINSIZE) & ~(tm_mp.pagesize - 1);
+	if (!extra)
+		return;
+	if (h->is_brk) {
+		if (sbrk(0) != ar->brk_end || sbrk(-(intptr_t)extra) == (void *)-1)
+			return;
+		ar->brk_end -= extra;
+		h->mapped -= extra;
+	} else {
+		madvise(heap_end(h) - extra, extra, MADV_DONTNEED);
+	}
+	h->size -= extra;
+	ar->system_mem -= extra;
+	set_head(ar->top, (topsize - extra) | PREV_INUSE | ar->flag);
+}
+
+/* malloc_trim(): give back the whole pages inside every free chunk; returns their bytes. */
+size_t tm_arena_release_free(struct tm_arena *ar)
+{
+	size_t released = 0;
+	unsigned i;
+
+	for (i = 1; i < NBINS; i++) {
+		struct tm_chunk *b = bin_at(ar, i), *p;
+
+		for (p = b->fd; p != b; p = p->fd)
+			if (chunksize(p) > sizeof(struct tm_chunk))
+				released += tm_madvise_range((char *)p + sizeof(struct tm_chunk),
+							     chunksize(p) - sizeof(struct tm_chunk));
+	}
+	return released;
+}
