@@ -236,7 +236,7 @@ static void *sort_unsorted(struct tm_arena *ar, size_t nb)
 		next = chunk_at(victim, size);
 		if (unlikely(size <= CHUNK_HDR_SZ || size > ar->system_mem))
 			tm_fatal("malloc(): invalid size (unsorted)");
-		if (unlikely(next->size <= CHUNK_HDR_SZ || chunksize(next) > ar->system_mem))
+		if (unlikely(next->size < CHUNK_HDR_SZ || chunksize(next) > ar->system_mem))
 			tm_fatal("malloc(): invalid next size (unsorted)");
 		if (unlikely(next->prev_size != size))
 			tm_fatal("malloc(): mismatching next->prev_size (unsorted)");
@@ -377,7 +377,7 @@ static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size)
 
 	if (unlikely(p == ar->top))
 		tm_fatal("double free or corruption (top)");
-	if (unlikely((char *)p >= (char *)ar->heap && (char *)p < heap_end(ar->heap) &&
+	if (unlikely(ar->top && (char *)p >= (char *)ar->heap && (char *)p < heap_end(ar->heap) &&
 		     (char *)next >= (char *)ar->top + chunksize(ar->top)))
 		tm_fatal("double free or corruption (out)");
 	if (unlikely(!prev_inuse(next)))
@@ -412,7 +412,7 @@ static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size)
 		ar->top = p;
 	}
 
-	if (size >= FASTBIN_CONSOLIDATION_THRESHOLD) {
+	if (size >= FASTBIN_CONSOLIDATION_THRESHOLD && ar->top) {
 		if (ar->have_fast)
 			tm_consolidate(ar);
 		if (chunksize(ar->top) >= tm_mp.trim_threshold + TOP_PAD)
