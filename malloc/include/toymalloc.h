@@ -20,7 +20,8 @@
  * bypasses the thread cache so that every call is checked);
  * TOYMALLOC_MMAP_THRESHOLD=bytes fixes the mmap threshold (default 128 KiB,
  * adaptive up to 32 MiB); TOYMALLOC_ARENA_MAX=n caps the arenas (default 8
- * per CPU).
+ * per CPU); TOYMALLOC_TCACHE=n sets how many chunks of each size a thread
+ * caches (default 8, 0 turns the thread cache off).
  */
 #ifndef TOYMALLOC_H
 #define TOYMALLOC_H
@@ -61,6 +62,7 @@ struct toy_malloc_stats {
 	size_t bin_bytes[TOY_NBINS];
 	size_t tcache_chunks;	/* the calling thread's cache */
 	size_t tcache_bytes;
+	size_t tcache_count;	/* chunks of each size a thread caches at most */
 	size_t mmapped_chunks;	/* chunks with their own mapping */
 	size_t mmapped_bytes;
 	size_t mmap_threshold;

@@ -3,7 +3,8 @@
  * The exported API.  malloc() and free() of up to 1032 bytes try the calling
  * thread's cache first, inline, with no lock; everything else goes to the
  * thread's arena under its lock (bins.c), or to a mapping of its own from
- * mmap_threshold up (mmap.c).  free() finds a chunk's arena from the chunk,
+ * mmap_threshold up (mmap.c).  A cache miss refills, and a full cache
+ * spills, half a cache's worth under one lock (tcache.c).  free() finds a chunk's arena from the chunk,
  * so a block may be freed by any thread.
  *
  * The pointer checks glibc makes before trusting a chunk header are made
@@ -49,19 +50,22 @@ static void slow_path_enter(void)
 static void *arena_malloc(size_t nb)
 {
 	struct tm_arena *ar = tm_tc.arena;
+	size_t threshold = __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED);
 	void *m = NULL;
 
-	if (nb >= tm_mp.mmap_threshold && (m = tm_mmap_chunk(nb, 0)))
+	if (nb >= threshold && (m = tm_mmap_chunk(nb, 0)))
 		return m;
 	tm_lock(ar);
 	m = tm_int_malloc(ar, nb);
+	if (m && nb <= TCACHE_MAX_SIZE)
+		tm_tcache_refill(ar, nb);
 	tm_unlock(ar);
 	if (!m && ar != &tm_main_arena) {
 		tm_lock(&tm_main_arena);
 		m = tm_int_malloc(&tm_main_arena, nb);
 		tm_unlock(&tm_main_arena);
 	}
-	if (!m && nb < tm_mp.mmap_threshold)
+	if (!m && nb < threshold)
 		m = tm_mmap_chunk(nb, 0);
 	if (!m)
 		errno = ENOMEM;
@@ -116,13 +120,15 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 		tm_munmap_chunk(p);
 		return;
 	}
-	if (tidx < TCACHE_BINS && tm_tc.counts[tidx] < tm_tc.limit) {
+	if (tidx < TCACHE_BINS && tm_tc.limit) {
+		if (tm_tc.counts[tidx] >= tm_tc.limit)
+			tm_tcache_spill(tidx);
 		tcache_put(p, tidx);
 		return;
 	}
 	ar = arena_for_chunk(p);
 	tm_lock(ar);
-	tm_int_free(ar, p);
+	tm_int_free(ar, p, true);
 	tm_unlock(ar);
 }
 
@@ -240,7 +246,8 @@ static void *aligned_malloc(size_t align, size_t n)
 	}
 	slow_path_enter();
 	nb = request2size(n);
-	if (nb + align + MINSIZE >= tm_mp.mmap_threshold && (m = tm_mmap_chunk(nb, align)))
+	if (nb + align + MINSIZE >= __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED) &&
+	    (m = tm_mmap_chunk(nb, align)))
 		return m;
 	ar = tm_tc.arena;
 	tm_lock(ar);
@@ -340,14 +347,10 @@ EXPORT int toy_malloc_trim(size_t pad)
 	if (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) != 2)
 		return 0;
 	for (ar = tm_arena_list; ar; ar = ar->next) {
-		size_t before;
-
 		tm_lock(ar);
-		before = ar->system_mem;
 		tm_consolidate(ar);
 		if (ar->top)
-			tm_arena_trim(ar, pad);
-		released += before - ar->system_mem;
+			released += tm_arena_trim(ar, pad, 0);
 		released += tm_arena_release_free(ar);
 		tm_unlock(ar);
 	}

@@ -13,9 +13,12 @@
  * moving a boundary without a system call.  When a segment is full a new one
  * is started and the old top is freed behind two fencepost chunks.
  *
- * Trimming: when top exceeds TOP_PAD + trim_threshold, the excess beyond
- * TOP_PAD goes back to the system, by sbrk(-n) for the brk segment and
- * madvise(MADV_DONTNEED) in a heap.
+ * Trimming: each segment remembers how far its top has ever been split.
+ * Once more than trim_threshold bytes of top beyond TRIM_KEEP (128 KiB) have
+ * been handed out and are free again, they go back to the system: sbrk(-n)
+ * for the brk segment, madvise(MADV_DONTNEED) of the touched pages (and the
+ * top boundary moved back) in the others.  Counting only touched pages keeps
+ * a fresh TOP_PAD of growth from being trimmed straight away.
  *
  * Threads: a thread's first call maps it to an arena, for good: the first
  * thread gets the main arena, later ones an arena no live thread uses, else
@@ -46,6 +49,7 @@ struct tm_params tm_mp = {
 	.dynamic_threshold = true,
 	.pagesize = 4096,
 	.narenas_max = 8,
+	.tcache_count = TCACHE_COUNT,
 };
 uintptr_t tm_tcache_key;
 struct tm_arena tm_main_arena = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -146,6 +150,9 @@ void tm_init(void)
 		tm_mp.dynamic_threshold = false;
 	}
 	tm_mp.check = env_size("TOYMALLOC_CHECK", 0) != 0;
+	tm_mp.tcache_count = (uint16_t)env_size("TOYMALLOC_TCACHE", TCACHE_COUNT);
+	if (env_size("TOYMALLOC_TCACHE", TCACHE_COUNT) > UINT16_MAX)
+		tm_mp.tcache_count = UINT16_MAX;
 	if (getrandom(&tm_tcache_key, sizeof(tm_tcache_key), GRND_NONBLOCK) != sizeof(tm_tcache_key))
 		tm_tcache_key = (uintptr_t)&tm_tcache_key ^ 0x9e3779b97f4a7c15UL;
 	init_bins(&tm_main_arena);
@@ -195,6 +202,7 @@ static struct tm_arena *new_arena(void)
 	h->mapped = HEAP_MAX;
 	h->size = align_up(used + MINSIZE + TOP_PAD, tm_mp.pagesize);
 	h->first = (struct tm_chunk *)((char *)h + used);
+	h->touched = (char *)h->first;
 	ar->heap = h;
 	ar->top = h->first;
 	set_head(ar->top, (h->size - used) | PREV_INUSE | ar->flag);
@@ -255,7 +263,7 @@ static void retire_top(struct tm_arena *ar)
 	ar->top = NULL;
 	if (size >= MINSIZE) {
 		set_head(top, size | (top->size & PREV_INUSE) | ar->flag);
-		tm_int_free(ar, top);
+		tm_int_free(ar, top, false);
 	} else if (size) {
 		set_head(top, size | (top->size & PREV_INUSE) | ar->flag);
 	}
@@ -270,6 +278,7 @@ static void start_segment(struct tm_arena *ar, struct tm_heap *h, size_t size, s
 	h->mapped = mapped;
 	h->is_brk = is_brk;
 	h->first = (struct tm_chunk *)(h + 1);
+	h->touched = (char *)h->first;
 	ar->heap = h;
 	ar->top = h->first;
 	set_head(ar->top, (size - sizeof(*h)) | PREV_INUSE | ar->flag);
@@ -369,28 +378,42 @@ size_t tm_madvise_range(void *start, size_t len)
 	return b - a;
 }
 
-/* Give top's bytes beyond pad back to the system. */
-void tm_arena_trim(struct tm_arena *ar, size_t pad)
+/*
+ * Give top's bytes beyond pad back to the system, if more than threshold of
+ * them have been touched.  Returns the bytes released.
+ */
+size_t tm_arena_trim(struct tm_arena *ar, size_t pad, size_t threshold)
 {
 	struct tm_heap *h = ar->heap;
 	size_t topsize = chunksize(ar->top), extra;
+	char *keep_end = (char *)ar->top + MINSIZE + pad;
 
-	if (topsize <= pad + MINSIZE)
-		return;
+	if (topsize <= pad + MINSIZE || h->touched <= keep_end ||
+	    (size_t)(h->touched - keep_end) < threshold)
+		return 0;
 	extra = (topsize - pad - MINSIZE) & ~(tm_mp.pagesize - 1);
 	if (!extra)
-		return;
+		return 0;
 	if (h->is_brk) {
 		if (sbrk(0) != ar->brk_end || sbrk(-(intptr_t)extra) == (void *)-1)
-			return;
+			return 0;
 		ar->brk_end -= extra;
 		h->mapped -= extra;
 	} else {
-		madvise(heap_end(h) - extra, extra, MADV_DONTNEED);
+		char *from = heap_end(h) - extra;
+		char *to = (char *)align_up((uintptr_t)h->touched, tm_mp.pagesize);
+
+		if (to > heap_end(h))
+			to = heap_end(h);
+		if (to > from)
+			madvise(from, to - from, MADV_DONTNEED);
 	}
 	h->size -= extra;
+	if (h->touched > heap_end(h))
+		h->touched = heap_end(h);
 	ar->system_mem -= extra;
 	set_head(ar->top, (topsize - extra) | PREV_INUSE | ar->flag);
+	return extra;
 }
 
 /* malloc_trim(): give back the whole pages inside every free chunk; returns their bytes. */

@@ -29,8 +29,9 @@
  * free(p): into its fastbin if small; otherwise merged with free neighbours
  * through the boundary tags (every unlink checks fd->bk == p and bk->fd == p)
  * and put in the unsorted bin, or into top.  A large enough free triggers
- * fastbin consolidation and trimming of top, and a chunk of MADVISE_MIN or
- * more that stays in a bin has its pages handed back with MADV_DONTNEED.
+ * fastbin consolidation and trimming of top, and a block freed into a free
+ * chunk of MADVISE_FACTOR trim thresholds or more hands its pages back with
+ * MADV_DONTNEED.
  */
 #include <string.h>
 
@@ -335,6 +336,7 @@ static void *take_top(struct tm_arena *ar, size_t nb)
 	ar->top = chunk_at(top, nb);
 	set_head(ar->top, (size - nb) | PREV_INUSE | ar->flag);
 	set_head(top, nb | PREV_INUSE | ar->flag);
+	top_advanced(ar);
 	return chunk2mem(top);
 }
 
@@ -369,11 +371,18 @@ void *tm_int_malloc(struct tm_arena *ar, size_t nb)
 	}
 }
 
-/* Merge p (size bytes, not fast) with its free neighbours into the unsorted bin or top. */
-static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size)
+/*
+ * Merge p (size bytes, not fast) with its free neighbours into the unsorted
+ * bin or top.  When the program freed p (not the allocator splitting) and the
+ * free chunk it ends up in is MADVISE_FACTOR times the trim threshold or
+ * more, p's own pages go back to the system (its neighbours' went when they
+ * were freed): memory that large is unlikely to be reused soon, and smaller
+ * free chunks are not worth the page faults that would refill them.
+ */
+static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size, bool user)
 {
-	struct tm_chunk *next = chunk_at(p, size);
-	size_t nextsize, freed = size;
+	struct tm_chunk *next = chunk_at(p, size), *freed = p;
+	size_t nextsize, freed_size = size;
 
 	if (unlikely(p == ar->top))
 		tm_fatal("double free or corruption (top)");
@@ -403,9 +412,11 @@ static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size)
 			clear_inuse_at(next, 0);
 		}
 		unsorted_insert(ar, p, size, "free(): corrupted unsorted chunks");
-		if (freed >= MADVISE_MIN)
-			tm_madvise_range((char *)p + sizeof(struct tm_chunk),
-					 size - sizeof(struct tm_chunk));
+		if (user && size >= MADVISE_FACTOR * __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED)) {
+			char *from = (char *)freed + (freed == p ? sizeof(struct tm_chunk) : 0);
+
+			tm_madvise_range(from, (char *)freed + freed_size - from);
+		}
 	} else {
 		size += nextsize;
 		set_head(p, size | PREV_INUSE | ar->flag);
@@ -415,12 +426,11 @@ static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size)
 	if (size >= FASTBIN_CONSOLIDATION_THRESHOLD && ar->top) {
 		if (ar->have_fast)
 			tm_consolidate(ar);
-		if (chunksize(ar->top) >= tm_mp.trim_threshold + TOP_PAD)
-			tm_arena_trim(ar, TOP_PAD);
+		tm_arena_trim(ar, TRIM_KEEP, __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED));
 	}
 }
 
-void tm_int_free(struct tm_arena *ar, struct tm_chunk *p)
+void tm_int_free(struct tm_arena *ar, struct tm_chunk *p, bool user)
 {
 	size_t size = chunksize(p);
 
@@ -440,7 +450,7 @@ void tm_int_free(struct tm_arena *ar, struct tm_chunk *p)
 		ar->have_fast = true;
 		return;
 	}
-	free_merge(ar, p, size);
+	free_merge(ar, p, size, user);
 }
 
 /* Fold every fastbin chunk into its free neighbours and the unsorted bin. */
@@ -502,7 +512,7 @@ static void shrink_chunk(struct tm_arena *ar, struct tm_chunk *p, size_t size, s
 		set_head_size(p, nb);
 		set_head(rem, (size - nb) | PREV_INUSE | ar->flag);
 		set_inuse_at(rem, size - nb);
-		tm_int_free(ar, rem);
+		tm_int_free(ar, rem, false);
 	}
 }
 
@@ -528,6 +538,7 @@ void *tm_int_realloc(struct tm_arena *ar, struct tm_chunk *p, size_t nb)
 		set_head_size(p, nb);
 		ar->top = chunk_at(p, nb);
 		set_head(ar->top, (size + nextsize - nb) | PREV_INUSE | ar->flag);
+		top_advanced(ar);
 		return chunk2mem(p);
 	}
 	if (!inuse_at(next, nextsize) && size + nextsize >= nb) {
@@ -560,7 +571,7 @@ void *tm_int_memalign(struct tm_arena *ar, size_t align, size_t nb)
 		set_head(newp, newsize | PREV_INUSE | ar->flag);
 		set_inuse_at(newp, newsize);
 		set_head_size(p, lead);
-		tm_int_free(ar, p);
+		tm_int_free(ar, p, false);
 		p = newp;
 	}
 	shrink_chunk(ar, p, chunksize(p), nb);

@@ -46,15 +46,27 @@
 /* A freed chunk this large (after merging) makes free() consolidate fastbins and trim. */
 #define FASTBIN_CONSOLIDATION_THRESHOLD (64UL * 1024)
 
-/* Growth and trimming: grow by at least TOP_PAD, trim only past TOP_PAD + trim_threshold. */
+/*
+ * Growth and trimming: top grows by at least TOP_PAD, so that growth takes
+ * few system calls; it is trimmed back to TRIM_KEEP once more than
+ * trim_threshold bytes of it beyond TRIM_KEEP have ever been handed out
+ * (pages top never gave out cost no memory, so they do not count).
+ */
 #define TOP_PAD		(1UL << 20)
+#define TRIM_KEEP	(128UL * 1024)
+#define MADVISE_FACTOR	4
 #define HEAP_MAX	(64UL << 20)	/* size and alignment of a non-main arena heap */
 #define MMAP_THRESHOLD_DEFAULT	(128UL * 1024)
 #define MMAP_THRESHOLD_MAX	(32UL << 20)
 
-/* Thread cache: chunk sizes 32..1040, TCACHE_COUNT chunks per size. */
+/*
+ * Thread cache: chunk sizes 32..1040, up to tm_mp.tcache_count chunks per
+ * size (TCACHE_COUNT unless TOYMALLOC_TCACHE says otherwise).  A miss
+ * refills a size to half that and an overflow sends all but half back, each
+ * under one arena lock.
+ */
 #define TCACHE_BINS	64
-#define TCACHE_COUNT	16
+#define TCACHE_COUNT	8
 #define TCACHE_MAX_SIZE	((TCACHE_BINS + 1) * MALLOC_ALIGN)
 #define csize2tidx(sz)	(((sz) >> 4) - 2)
 
@@ -77,8 +89,9 @@ struct tm_heap {
 	size_t size;
 	size_t mapped;
 	struct tm_chunk *first;	/* first chunk (a new arena's own struct precedes it) */
+	char *touched;		/* how far top has ever been split: pages beyond are untouched */
 	bool is_brk;
-};
+} __attribute__((aligned(16)));
 _Static_assert(sizeof(struct tm_heap) % MALLOC_ALIGN == 0, "heap header keeps alignment");
 
 #define heap_end(h)	((char *)(h) + (h)->size)
@@ -159,6 +172,7 @@ struct tm_params {
 	bool check;		/* TOYMALLOC_CHECK: validate the whole heap at every call */
 	size_t pagesize;
 	unsigned narenas_max;
+	uint16_t tcache_count;	/* per size; 0 disables the thread cache */
 };
 extern struct tm_params tm_mp HIDDEN;
 extern uintptr_t tm_tcache_key HIDDEN;
@@ -190,19 +204,25 @@ HIDDEN struct tm_arena *tm_arena_for_thread(void);
 HIDDEN void tm_thread_register(void);
 HIDDEN void tm_arena_detach(struct tm_arena *ar);
 HIDDEN int tm_arena_grow(struct tm_arena *ar, size_t nb);
-HIDDEN void tm_arena_trim(struct tm_arena *ar, size_t pad);
+HIDDEN size_t tm_arena_trim(struct tm_arena *ar, size_t pad, size_t threshold);
+
+/* Top moved up: note how far the segment's memory has been handed out. */
+static inline void top_advanced(struct tm_arena *ar)
+{
+	if ((char *)ar->top > ar->heap->touched)
+		ar->heap->touched = (char *)ar->top;
+}
 HIDDEN size_t tm_arena_release_free(struct tm_arena *ar);
 #define tm_lock(ar)	pthread_mutex_lock(&(ar)->lock)
 #define tm_unlock(ar)	pthread_mutex_unlock(&(ar)->lock)
 
 /* bins.c: callers hold ar->lock */
 HIDDEN void *tm_int_malloc(struct tm_arena *ar, size_t nb);
-HIDDEN void tm_int_free(struct tm_arena *ar, struct tm_chunk *p);
+HIDDEN void tm_int_free(struct tm_arena *ar, struct tm_chunk *p, bool user);
 HIDDEN void *tm_int_realloc(struct tm_arena *ar, struct tm_chunk *p, size_t nb);
 HIDDEN void *tm_int_memalign(struct tm_arena *ar, size_t align, size_t nb);
 HIDDEN void tm_consolidate(struct tm_arena *ar);
 HIDDEN size_t tm_madvise_range(void *start, size_t len);
-#define MADVISE_MIN	(1UL << 20)	/* free() gives back the pages of a chunk this large */
 
 /* mmap.c */
 HIDDEN void *tm_mmap_chunk(size_t nb, size_t align);
@@ -213,6 +233,8 @@ HIDDEN void *tm_mremap_chunk(struct tm_chunk *p, size_t nb);
 HIDDEN void tm_tcache_init(void);
 HIDDEN void tm_tcache_double_free(struct tm_tcache_entry *e, size_t tidx);
 HIDDEN void tm_tcache_flush(void);
+HIDDEN void tm_tcache_refill(struct tm_arena *ar, size_t nb);
+HIDDEN void tm_tcache_spill(size_t tidx);
 
 /* check.c */
 HIDDEN void __attribute__((noreturn, cold)) tm_fatal(const char *msg);

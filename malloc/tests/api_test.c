@@ -384,18 +384,21 @@ TM_TEST(top_is_trimmed)
 
 TM_TEST(large_free_chunks_give_pages_back)
 {
-	char *a, *b;
+	char *p[100];
 	long before, after;
+	int i;
 
-	setenv("TOYMALLOC_MMAP_THRESHOLD", "67108864", 1);
-	a = toy_malloc(16 << 20);
-	b = toy_malloc(BIG);	/* keeps a from top */
-	memset(a, 1, 16 << 20);
+	for (i = 0; i < 100; i++) {
+		p[i] = toy_malloc(100000);	/* below the mmap threshold */
+		memset(p[i], 1, 100000);
+	}
+	toy_malloc(BIG);	/* keeps them from merging into top */
 	before = resident_pages();
-	toy_free(a);
+	for (i = 0; i < 100; i++)
+		toy_free(p[i]);
 	after = resident_pages();
-	ASSERT_LT(after, before - (15 << 20) / 4096) TH_LOG("%ld -> %ld pages", before, after);
-	toy_free(b);
+	/* Once the free chunk passes four trim thresholds, each block's pages go. */
+	ASSERT_LT(after, before - (8 << 20) / 4096) TH_LOG("%ld -> %ld pages", before, after);
 }
 
 TM_TEST(malloc_trim_releases_free_pages)
@@ -449,16 +452,40 @@ TM_TEST(stats_count_fastbins_and_tcache)
 	void *p[20];
 	int i;
 
+	size_t cached;
+
 	for (i = 0; i < 20; i++)
 		p[i] = toy_malloc(100);
 	toy_malloc(100);
+	toy_malloc_stats_get(&st);
+	cached = st.tcache_chunks;	/* the last miss refilled the cache */
 	for (i = 0; i < 20; i++)
 		toy_free(p[i]);
 	toy_malloc_stats_get(&st);
-	ASSERT_EQ(16, st.tcache_chunks);
-	ASSERT_EQ(16 * 112, st.tcache_bytes);
-	ASSERT_EQ(4, st.fast_chunks);
-	ASSERT_EQ(4 * 112, st.fast_bytes);
+	ASSERT_EQ(8, st.tcache_count);
+	/* A full cache keeps its newest half and sends the rest to the fastbin. */
+	ASSERT_LE(st.tcache_chunks, st.tcache_count);
+	ASSERT_GE(st.tcache_chunks, st.tcache_count / 2);
+	ASSERT_EQ(20 + cached, st.tcache_chunks + st.fast_chunks);
+	ASSERT_EQ(st.tcache_chunks * 112, st.tcache_bytes);
+	ASSERT_EQ(st.fast_chunks * 112, st.fast_bytes);
+}
+
+TM_TEST(tcache_env_sets_the_count)
+{
+	struct toy_malloc_stats st;
+	void *a = NULL, *b;
+
+	setenv("TOYMALLOC_TCACHE", "0", 1);
+	b = toy_malloc(100);
+	toy_malloc(100);
+	toy_free(b);
+	toy_malloc_stats_get(&st);
+	ASSERT_EQ(0, st.tcache_count);
+	ASSERT_EQ(0, st.tcache_chunks);
+	ASSERT_EQ(1, st.fast_chunks);
+	ASSERT_EQ(b, a = toy_malloc(100));
+	toy_free(a);
 }
 
 static void print_stats(void)

@@ -9,26 +9,12 @@
 
 #include "tm_test.h"
 
-#define TCACHE_COUNT 16
 #define BIG 2000	/* a size the thread cache does not take */
 
-static void fill_tcache(size_t n)
+/* For the checks behind the thread cache: every free goes to the arena. */
+static void no_tcache(void)
 {
-	void *p[TCACHE_COUNT];
-	int i;
-
-	for (i = 0; i < TCACHE_COUNT; i++)
-		p[i] = toy_malloc(n);
-	for (i = 0; i < TCACHE_COUNT; i++)
-		toy_free(p[i]);
-}
-
-static void drain_tcache(size_t n)
-{
-	int i;
-
-	for (i = 0; i < TCACHE_COUNT; i++)
-		toy_malloc(n);
+	setenv("TOYMALLOC_TCACHE", "0", 1);
 }
 
 static void tcache_double_free(void)
@@ -46,9 +32,10 @@ TM_TEST(double_free_in_tcache)
 
 static void fasttop_double_free(void)
 {
-	void *p = toy_malloc(100);
+	void *p;
 
-	fill_tcache(100);
+	no_tcache();
+	p = toy_malloc(100);
 	toy_free(p);
 	toy_free(p);
 }
@@ -119,9 +106,10 @@ TM_TEST(realloc_misaligned_pointer)
 
 static void fast_next_size(void)
 {
-	char *p = toy_malloc(100);
+	char *p;
 
-	fill_tcache(100);
+	no_tcache();
+	p = toy_malloc(100);
 	HDR_SIZE(p + CHUNK_SIZE(p)) = 1;	/* next chunk: size 0 */
 	toy_free(p);
 }
@@ -247,16 +235,13 @@ TM_TEST(corrupted_top_size)
 
 static void fast_chunk_size(void)
 {
-	char *p[TCACHE_COUNT + 1];
-	int i;
+	char *p;
 
-	for (i = 0; i <= TCACHE_COUNT; i++)
-		p[i] = toy_malloc(100);
+	no_tcache();
+	p = toy_malloc(100);
 	toy_malloc(100);
-	for (i = 0; i <= TCACHE_COUNT; i++)
-		toy_free(p[i]);	/* the last one goes to the fastbin */
-	drain_tcache(100);
-	HDR_SIZE(p[TCACHE_COUNT]) = 0x300 | 1;
+	toy_free(p);
+	HDR_SIZE(p) = 0x300 | 1;
 	toy_malloc(100);
 }
 
@@ -284,21 +269,18 @@ TM_TEST(tcache_next_pointer_misaligned)
 /* A plain pointer written over a safe-linked fastbin link decodes to garbage. */
 static void fastbin_plain_pointer(void)
 {
-	char *p[TCACHE_COUNT + 3];
-	int i, victim = -1;
+	void **p, **other;
 
-	for (i = 0; i < TCACHE_COUNT + 3; i++)
-		p[i] = toy_malloc(100);
+	no_tcache();
+	other = toy_malloc(100);
+	do	/* the link's address must not end in a zero nibble above bit 12 */
+		p = toy_malloc(100);
+	while (!(((uintptr_t)p >> 12) & 15));
 	toy_malloc(100);
-	for (i = 0; i < TCACHE_COUNT + 3; i++)
-		toy_free(p[i]);
-	drain_tcache(100);
-	for (i = TCACHE_COUNT; i < TCACHE_COUNT + 3; i++)
-		if (((uintptr_t)p[i] >> 12) & 15)
-			victim = i;
-	((void **)p[victim])[0] = p[TCACHE_COUNT];	/* an aligned, unprotected pointer */
-	for (i = 0; i < 3; i++)
-		toy_malloc(100);
+	toy_free(p);
+	p[0] = other;	/* an aligned, unprotected pointer */
+	toy_malloc(100);
+	toy_malloc(100);
 }
 
 TM_TEST(fastbin_safe_linking_catches_plain_pointer)
@@ -308,15 +290,15 @@ TM_TEST(fastbin_safe_linking_catches_plain_pointer)
 
 static void smallbin_links(void)
 {
-	char *a = toy_malloc(500);
 	static struct { void *w[6]; } fake;
+	char *a;
 
+	no_tcache();
+	a = toy_malloc(500);
 	toy_malloc(500);
-	fill_tcache(500);
 	toy_free(a);	/* unsorted */
 	toy_malloc(3000);	/* sorted into its small bin */
 	((void **)a)[1] = &fake;	/* a->bk, whose fd is not a */
-	drain_tcache(500);
 	toy_malloc(500);
 }
 
