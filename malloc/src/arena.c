@@ -29,16 +29,16 @@
  * release them in the parent; the child re-initialises them, so it inherits
  * consistent arenas whatever the other threads were doing.
  *
- * Start-up takes no lock and calls nothing that allocates until the main
+ * Start-up takes no lock and calls nothing that allocates before the main
  * arena works, so a preloaded library can serve the dynamic loader and libc
  * from their first call.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -52,13 +52,14 @@ struct tm_params tm_mp = {
 	.tcache_count = TCACHE_COUNT,
 };
 uintptr_t tm_tcache_key;
-struct tm_arena tm_main_arena = { .lock = PTHREAD_MUTEX_INITIALIZER };
+struct tm_arena tm_main_arena;
 struct tm_arena *tm_arena_list = &tm_main_arena;
-pthread_mutex_t tm_list_lock = PTHREAD_MUTEX_INITIALIZER;
+struct tm_mutex tm_list_lock;
 size_t tm_mmapped_bytes;
 size_t tm_mmapped_chunks;
 int tm_initialized;		/* 0, 1 while starting, 2 */
 static pthread_key_t thread_key;
+static int threads_state;	/* 0, 1 while tm_threads_begin() runs, 2 */
 static unsigned narenas = 1;
 static bool main_arena_taken;
 
@@ -77,7 +78,7 @@ static void init_bins(struct tm_arena *ar)
 
 static size_t env_size(const char *name, size_t dflt)
 {
-	const char *s = getenv(name);
+	const char *s = tm_getenv(name);
 	char *end;
 	unsigned long v;
 
@@ -97,7 +98,7 @@ static void fork_prepare(void)
 {
 	struct tm_arena *ar;
 
-	pthread_mutex_lock(&tm_list_lock);
+	tm_mutex_lock(&tm_list_lock);
 	for (ar = tm_arena_list; ar; ar = ar->next)
 		tm_lock(ar);
 }
@@ -108,7 +109,7 @@ static void fork_parent(void)
 
 	for (ar = tm_arena_list; ar; ar = ar->next)
 		tm_unlock(ar);
-	pthread_mutex_unlock(&tm_list_lock);
+	tm_mutex_unlock(&tm_list_lock);
 }
 
 /* Only the forking thread exists in the child: its arena is the only one attached. */
@@ -117,19 +118,23 @@ static void fork_child(void)
 	struct tm_arena *ar;
 
 	for (ar = tm_arena_list; ar; ar = ar->next) {
-		pthread_mutex_init(&ar->lock, NULL);
+		ar->lock.v = 0;
 		ar->attached = 0;
 	}
 	if (tm_tc.state == TCACHE_ACTIVE && tm_tc.arena)
 		tm_tc.arena->attached = 1;
-	pthread_mutex_init(&tm_list_lock, NULL);
+	tm_list_lock.v = 0;
 }
 
+/*
+ * Parameters, the cache key, the main arena's bins: nothing that allocates or
+ * takes a lock.  Then the thread-exit key and the fork handlers, which may
+ * allocate, once the allocator works.
+ */
 void tm_init(void)
 {
 	int expected = 0;
-	cpu_set_t cpus;
-	size_t threshold;
+	size_t threshold, count;
 
 	if (!__atomic_compare_exchange_n(&tm_initialized, &expected, 1, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
@@ -138,11 +143,6 @@ void tm_init(void)
 		return;
 	}
 	tm_mp.pagesize = (size_t)sysconf(_SC_PAGESIZE);
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
-		tm_mp.narenas_max = 8 * (unsigned)CPU_COUNT(&cpus);
-	tm_mp.narenas_max = (unsigned)env_size("TOYMALLOC_ARENA_MAX", tm_mp.narenas_max);
-	if (tm_mp.narenas_max == 0)
-		tm_mp.narenas_max = 1;
 	threshold = env_size("TOYMALLOC_MMAP_THRESHOLD", 0);
 	if (threshold) {
 		tm_mp.mmap_threshold = threshold;
@@ -150,16 +150,34 @@ void tm_init(void)
 		tm_mp.dynamic_threshold = false;
 	}
 	tm_mp.check = env_size("TOYMALLOC_CHECK", 0) != 0;
-	tm_mp.tcache_count = (uint16_t)env_size("TOYMALLOC_TCACHE", TCACHE_COUNT);
-	if (env_size("TOYMALLOC_TCACHE", TCACHE_COUNT) > UINT16_MAX)
-		tm_mp.tcache_count = UINT16_MAX;
-	if (getrandom(&tm_tcache_key, sizeof(tm_tcache_key), GRND_NONBLOCK) != sizeof(tm_tcache_key))
-		tm_tcache_key = (uintptr_t)&tm_tcache_key ^ 0x9e3779b97f4a7c15UL;
+	count = env_size("TOYMALLOC_TCACHE", TCACHE_COUNT);
+	tm_mp.tcache_count = count > UINT16_MAX ? UINT16_MAX : (uint16_t)count;
+	tm_tcache_key = tm_random_key();
 	init_bins(&tm_main_arena);
-	pthread_key_create(&thread_key, thread_exit);
 	__atomic_store_n(&tm_initialized, 2, __ATOMIC_RELEASE);
-	/* May allocate: the allocator works from here on. */
+	/* These may allocate: the allocator works from here on. */
+	pthread_key_create(&thread_key, thread_exit);
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+/* What only a second thread needs, done when one first calls in: the arena cap. */
+void tm_threads_begin(void)
+{
+	int expected = 0;
+	cpu_set_t cpus;
+
+	if (!__atomic_compare_exchange_n(&threads_state, &expected, 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&threads_state, __ATOMIC_ACQUIRE) != 2)
+			sched_yield();
+		return;
+	}
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
+		tm_mp.narenas_max = 8 * (unsigned)CPU_COUNT(&cpus);
+	tm_mp.narenas_max = (unsigned)env_size("TOYMALLOC_ARENA_MAX", tm_mp.narenas_max);
+	if (tm_mp.narenas_max == 0)
+		tm_mp.narenas_max = 1;
+	__atomic_store_n(&threads_state, 2, __ATOMIC_RELEASE);
 }
 
 void tm_thread_register(void)
@@ -194,7 +212,6 @@ static struct tm_arena *new_arena(void)
 	if (!h)
 		return NULL;
 	ar = (struct tm_arena *)(h + 1);
-	pthread_mutex_init(&ar->lock, NULL);
 	ar->flag = NON_MAIN_ARENA;
 	init_bins(ar);
 	used = align_up(sizeof(*h) + sizeof(*ar), MALLOC_ALIGN);
@@ -210,15 +227,20 @@ static struct tm_arena *new_arena(void)
 	return ar;
 }
 
+/* The arena of a thread's first call: the first thread gets the main arena. */
 struct tm_arena *tm_arena_for_thread(void)
 {
 	struct tm_arena *ar, *best = NULL, *last = NULL;
 
-	pthread_mutex_lock(&tm_list_lock);
+	tm_mutex_lock(&tm_list_lock);
 	if (!main_arena_taken) {
 		main_arena_taken = true;
 		best = &tm_main_arena;
 	}
+	tm_mutex_unlock(&tm_list_lock);
+	if (!best)
+		tm_threads_begin();
+	tm_mutex_lock(&tm_list_lock);
 	for (ar = tm_arena_list; ar && !best; ar = ar->next)
 		if (ar->attached == 0)
 			best = ar;
@@ -234,16 +256,16 @@ struct tm_arena *tm_arena_for_thread(void)
 	if (!best)
 		best = &tm_main_arena;
 	best->attached++;
-	pthread_mutex_unlock(&tm_list_lock);
+	tm_mutex_unlock(&tm_list_lock);
 	return best;
 }
 
 void tm_arena_detach(struct tm_arena *ar)
 {
-	pthread_mutex_lock(&tm_list_lock);
+	tm_mutex_lock(&tm_list_lock);
 	if (ar->attached)
 		ar->attached--;
-	pthread_mutex_unlock(&tm_list_lock);
+	tm_mutex_unlock(&tm_list_lock);
 }
 
 /*

@@ -12,11 +12,11 @@
  *   mmap.c    chunks with a mapping of their own, adaptive threshold
  *   check.c   fatal-error reporting and the full-heap validator
  *   stats.c   statistics, the chunk dump and the heap-map picture
+ *   sys.c     locks, system calls and the environment, with little of libc
  */
 #ifndef TOYMALLOC_INTERNAL_H
 #define TOYMALLOC_INTERNAL_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,8 +97,31 @@ _Static_assert(sizeof(struct tm_heap) % MALLOC_ALIGN == 0, "heap header keeps al
 #define heap_end(h)	((char *)(h) + (h)->size)
 #define heap_for_ptr(p)	((struct tm_heap *)((uintptr_t)(p) & ~(HEAP_MAX - 1)))
 
+/* A futex lock (sys.c); zero is unlocked. */
+struct tm_mutex {
+	int v;
+};
+
+HIDDEN void tm_mutex_wait(struct tm_mutex *m);
+HIDDEN void tm_mutex_wake(struct tm_mutex *m);
+
+static inline void tm_mutex_lock(struct tm_mutex *m)
+{
+	int c = 0;
+
+	if (unlikely(!__atomic_compare_exchange_n(&m->v, &c, 1, false, __ATOMIC_ACQUIRE,
+						  __ATOMIC_RELAXED)))
+		tm_mutex_wait(m);
+}
+
+static inline void tm_mutex_unlock(struct tm_mutex *m)
+{
+	if (unlikely(__atomic_exchange_n(&m->v, 0, __ATOMIC_RELEASE) == 2))
+		tm_mutex_wake(m);
+}
+
 struct tm_arena {
-	pthread_mutex_t lock;
+	struct tm_mutex lock;
 	size_t flag;			/* NON_MAIN_ARENA or 0, or-ed into every chunk head */
 	bool have_fast;
 	struct tm_chunk *fastbins[NFASTBINS];
@@ -178,7 +201,7 @@ extern struct tm_params tm_mp HIDDEN;
 extern uintptr_t tm_tcache_key HIDDEN;
 extern struct tm_arena tm_main_arena HIDDEN;
 extern struct tm_arena *tm_arena_list HIDDEN;	/* main arena first */
-extern pthread_mutex_t tm_list_lock HIDDEN;
+extern struct tm_mutex tm_list_lock HIDDEN;
 extern size_t tm_mmapped_bytes HIDDEN;		/* atomic */
 extern size_t tm_mmapped_chunks HIDDEN;		/* atomic */
 
@@ -201,6 +224,7 @@ static inline struct tm_arena *arena_for_chunk(const struct tm_chunk *p)
 HIDDEN void tm_init(void);
 extern int tm_initialized HIDDEN;
 HIDDEN struct tm_arena *tm_arena_for_thread(void);
+HIDDEN void tm_threads_begin(void);
 HIDDEN void tm_thread_register(void);
 HIDDEN void tm_arena_detach(struct tm_arena *ar);
 HIDDEN int tm_arena_grow(struct tm_arena *ar, size_t nb);
@@ -213,8 +237,12 @@ static inline void top_advanced(struct tm_arena *ar)
 		ar->heap->touched = (char *)ar->top;
 }
 HIDDEN size_t tm_arena_release_free(struct tm_arena *ar);
-#define tm_lock(ar)	pthread_mutex_lock(&(ar)->lock)
-#define tm_unlock(ar)	pthread_mutex_unlock(&(ar)->lock)
+#define tm_lock(ar)	tm_mutex_lock(&(ar)->lock)
+#define tm_unlock(ar)	tm_mutex_unlock(&(ar)->lock)
+
+/* sys.c */
+HIDDEN uintptr_t tm_random_key(void);
+HIDDEN const char *tm_getenv(const char *name);
 
 /* bins.c: callers hold ar->lock */
 HIDDEN void *tm_int_malloc(struct tm_arena *ar, size_t nb);

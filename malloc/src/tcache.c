@@ -17,8 +17,8 @@
  *
  * The cache lives in initial-exec TLS.  `limit` is 0 until the thread's first
  * slow-path call sets the cache up (which also maps the thread to an arena
- * and registers a pthread key whose destructor runs at thread exit), so an
- * unset cache costs the fast paths nothing.  At exit the destructor returns
+ * and sets a pthread key whose destructor runs at thread exit), so an unset
+ * cache costs the fast paths nothing.  At exit the destructor returns
  * every cached chunk to the arena it came from (found from the chunk itself)
  * and leaves the cache disabled for any free() that comes later.
  */
