@@ -67,6 +67,7 @@
  */
 #define TCACHE_BINS	64
 #define TCACHE_COUNT	8
+#define TCACHE_REFILL_BYTES 1024
 #define TCACHE_MAX_SIZE	((TCACHE_BINS + 1) * MALLOC_ALIGN)
 #define csize2tidx(sz)	(((sz) >> 4) - 2)
 

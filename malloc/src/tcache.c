@@ -76,11 +76,18 @@ void tm_tcache_flush(void)
 		tm_arena_detach(tm_tc.arena);
 }
 
-/* After a miss served by ar (locked): stock the size up to half the limit. */
+/*
+ * After a miss served by ar (locked): stock the size up to half the limit,
+ * and no more than TCACHE_REFILL_BYTES, so that a thread that allocates many
+ * sizes once each does not hold memory it may never use.
+ */
 void tm_tcache_refill(struct tm_arena *ar, size_t nb)
 {
 	size_t tidx = csize2tidx(nb);
 	unsigned want = tm_tc.limit / 2;
+
+	if (want > TCACHE_REFILL_BYTES / nb)
+		want = TCACHE_REFILL_BYTES / nb;
 
 	while (tm_tc.counts[tidx] < want) {
 		void *m = tm_int_malloc(ar, nb);
