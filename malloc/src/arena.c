@@ -57,9 +57,10 @@ struct tm_arena *tm_arena_list = &tm_main_arena;
 struct tm_mutex tm_list_lock;
 size_t tm_mmapped_bytes;
 size_t tm_mmapped_chunks;
-int tm_initialized;		/* 0, 1 while starting, 2 */
+int tm_initialized;		/* see begin_once() */
 static pthread_key_t thread_key;
-static int threads_state;	/* 0, 1 while tm_threads_begin() runs, 2 */
+static bool handlers_registered;
+static int threads_state;	/* the same, for tm_threads_begin() */
 static unsigned narenas = 1;
 static bool main_arena_taken;
 
@@ -127,21 +128,41 @@ static void fork_child(void)
 }
 
 /*
+ * One-time start-up steps: *state is 0 before, minus the pid of the process
+ * while a thread runs the step, 2 after.  Returns true if the caller is to
+ * run the step, false once it has been run.  Others wait, unless a fork()
+ * copied the state while the step was running in the parent: the thread
+ * running it does not exist in the child, which runs the step again.
+ */
+static bool begin_once(int *state)
+{
+	for (;;) {
+		int seen = 0;
+
+		if (__atomic_compare_exchange_n(state, &seen, -(int)getpid(), false,
+						__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+			return true;
+		if (seen == 2 || tm_tc.initializing)
+			return false;
+		if (seen != -(int)getpid())
+			__atomic_compare_exchange_n(state, &seen, 0, false,
+						    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		else
+			sched_yield();
+	}
+}
+
+/*
  * Parameters, the cache key, the main arena's bins: nothing that allocates or
  * takes a lock.  Then the thread-exit key and the fork handlers, which may
- * allocate, once the allocator works.
+ * allocate, once the allocator works for this thread.
  */
 void tm_init(void)
 {
-	int expected = 0;
 	size_t threshold, count;
 
-	if (!__atomic_compare_exchange_n(&tm_initialized, &expected, 1, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) != 2)
-			sched_yield();
+	if (!begin_once(&tm_initialized))
 		return;
-	}
 	tm_mp.pagesize = (size_t)sysconf(_SC_PAGESIZE);
 	threshold = env_size("TOYMALLOC_MMAP_THRESHOLD", 0);
 	if (threshold) {
@@ -154,24 +175,29 @@ void tm_init(void)
 	tm_mp.tcache_count = count > UINT16_MAX ? UINT16_MAX : (uint16_t)count;
 	tm_tcache_key = tm_random_key();
 	init_bins(&tm_main_arena);
+	/*
+	 * These may allocate: this thread may use the allocator from here on,
+	 * others wait until the fork handlers are in place, or a fork could
+	 * copy a lock they hold into the child.
+	 */
+	tm_tc.initializing = true;
+	if (!handlers_registered) {
+		/* Set first: a child forked from here on must not register twice. */
+		handlers_registered = true;
+		pthread_key_create(&thread_key, thread_exit);
+		pthread_atfork(fork_prepare, fork_parent, fork_child);
+	}
+	tm_tc.initializing = false;
 	__atomic_store_n(&tm_initialized, 2, __ATOMIC_RELEASE);
-	/* These may allocate: the allocator works from here on. */
-	pthread_key_create(&thread_key, thread_exit);
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
 /* What only a second thread needs, done when one first calls in: the arena cap. */
 void tm_threads_begin(void)
 {
-	int expected = 0;
 	cpu_set_t cpus;
 
-	if (!__atomic_compare_exchange_n(&threads_state, &expected, 1, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(&threads_state, __ATOMIC_ACQUIRE) != 2)
-			sched_yield();
+	if (!begin_once(&threads_state))
 		return;
-	}
 	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
 		tm_mp.narenas_max = 8 * (unsigned)CPU_COUNT(&cpus);
 	tm_mp.narenas_max = (unsigned)env_size("TOYMALLOC_ARENA_MAX", tm_mp.narenas_max);

@@ -183,6 +183,7 @@ struct tm_tcache {
 	uint16_t counts[TCACHE_BINS];
 	uint16_t limit;		/* TCACHE_COUNT while active, else 0: free() takes the slow path */
 	uint8_t state;
+	bool initializing;	/* this thread is in tm_init() */
 	struct tm_arena *arena;	/* this thread's arena */
 };
 
