@@ -60,7 +60,7 @@ size_t tm_mmapped_chunks;
 int tm_initialized;		/* see begin_once() */
 static pthread_key_t thread_key;
 static bool handlers_registered;
-static int threads_state;	/* the same, for tm_threads_begin() */
+static int threads_state;	/* the same, for threads_begin() */
 static unsigned narenas = 1;
 static bool main_arena_taken;
 
@@ -192,7 +192,7 @@ void tm_init(void)
 }
 
 /* What only a second thread needs, done when one first calls in: the arena cap. */
-void tm_threads_begin(void)
+static void threads_begin(void)
 {
 	cpu_set_t cpus;
 
@@ -265,7 +265,7 @@ struct tm_arena *tm_arena_for_thread(void)
 	}
 	tm_mutex_unlock(&tm_list_lock);
 	if (!best)
-		tm_threads_begin();
+		threads_begin();
 	tm_mutex_lock(&tm_list_lock);
 	for (ar = tm_arena_list; ar && !best; ar = ar->next)
 		if (ar->attached == 0)

@@ -62,7 +62,6 @@ struct tm_chunk {
 #define chunksize(p)	((p)->size & ~SIZE_BITS)
 #define chunk_at(p, off) ((struct tm_chunk *)((char *)(p) + (off)))
 #define next_chunk(p)	chunk_at(p, chunksize(p))
-#define prev_chunk(p)	((struct tm_chunk *)((char *)(p) - (p)->prev_size))
 #define prev_inuse(p)	((p)->size & PREV_INUSE)
 #define chunk_is_mmapped(p) ((p)->size & IS_MMAPPED)
 #define chunk_non_main(p) ((p)->size & NON_MAIN_ARENA)

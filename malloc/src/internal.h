@@ -148,7 +148,6 @@ struct tm_arena {
 #define idx2block(i)	((i) >> BINMAPSHIFT)
 #define idx2bit(i)	(1U << ((i) & (BITSPERMAP - 1)))
 #define mark_bin(ar, i)	((ar)->binmap[idx2block(i)] |= idx2bit(i))
-#define unmark_bin(ar, i) ((ar)->binmap[idx2block(i)] &= ~idx2bit(i))
 #define get_binmap(ar, i) ((ar)->binmap[idx2block(i)] & idx2bit(i))
 
 static inline unsigned largebin_index(size_t sz)
@@ -226,7 +225,6 @@ static inline struct tm_arena *arena_for_chunk(const struct tm_chunk *p)
 HIDDEN void tm_init(void);
 extern int tm_initialized HIDDEN;
 HIDDEN struct tm_arena *tm_arena_for_thread(void);
-HIDDEN void tm_threads_begin(void);
 HIDDEN void tm_thread_register(void);
 HIDDEN void tm_arena_detach(struct tm_arena *ar);
 HIDDEN int tm_arena_grow(struct tm_arena *ar, size_t nb);
