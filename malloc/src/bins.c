@@ -37,8 +37,6 @@
 
 #include "internal.h"
 
-#define next_bin(b)	((struct tm_chunk *)((char *)(b) + 2 * sizeof(struct tm_chunk *)))
-
 static void unlink_chunk(struct tm_chunk *p)
 {
 	struct tm_chunk *fd = p->fd, *bk = p->bk;
@@ -291,29 +289,25 @@ static void *take_large_best_fit(struct tm_arena *ar, size_t nb)
 /* The smallest chunk of the first non-empty bin above nb's, found through the binmap. */
 static void *take_next_bin(struct tm_arena *ar, size_t nb)
 {
-	unsigned idx = bin_index(nb) + 1;
-	unsigned block = idx2block(idx), bit = idx2bit(idx), map = ar->binmap[block];
-	struct tm_chunk *bin = bin_at(ar, idx), *victim;
+	unsigned int idx = bin_index(nb) + 1;
+	unsigned int block = idx2block(idx);
+	unsigned int map = ar->binmap[block] & ~(idx2bit(idx) - 1);
 
 	for (;;) {
-		if (bit > map || bit == 0) {
-			do {
-				if (++block >= BINMAPSIZE)
-					return NULL;
-			} while ((map = ar->binmap[block]) == 0);
-			bin = bin_at(ar, block << BINMAPSHIFT);
-			bit = 1;
+		struct tm_chunk *bin, *victim;
+
+		while (!map) {
+			if (++block >= BINMAPSIZE)
+				return NULL;
+			map = ar->binmap[block];
 		}
-		while ((bit & map) == 0) {
-			bin = next_bin(bin);
-			bit <<= 1;
-		}
+		idx = (block << BINMAPSHIFT) + __builtin_ctz(map);
+		bin = bin_at(ar, idx);
 		victim = last(bin);
 		if (victim == bin) {
 			/* Bits are cleared lazily: this bin emptied since it was marked. */
-			ar->binmap[block] = map &= ~bit;
-			bin = next_bin(bin);
-			bit <<= 1;
+			ar->binmap[block] &= ~idx2bit(idx);
+			map &= ~idx2bit(idx);
 			continue;
 		}
 		unlink_chunk(victim);
