@@ -578,6 +578,36 @@ TM_TEST(heap_map_writes_png)
 	ASSERT_GT((sig[20] << 24) | (sig[21] << 16) | (sig[22] << 8) | sig[23], 0);
 }
 
+/* With the program break blocked by a mapping, the main arena goes on in mmap'd segments. */
+TM_TEST(main_arena_falls_back_to_mmap_when_brk_cannot_grow)
+{
+	struct toy_malloc_stats before, after;
+	uintptr_t brk_end;
+	void *block, *p[5000];
+	int i, outside = 0;
+
+	toy_free(toy_malloc(BIG));
+	brk_end = ((uintptr_t)sbrk(0) + 4095) & ~4095UL;
+	block = mmap((void *)brk_end, 4096, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_EQ((void *)brk_end, block);
+	ASSERT_EQ((void *)-1, sbrk(4096));
+	toy_malloc_stats_get(&before);
+	for (i = 0; i < 5000; i++) {
+		p[i] = toy_malloc(BIG);
+		ASSERT_NE(NULL, p[i]);
+		ASSERT_EQ(0, HDR_SIZE(p[i]) & 6);	/* a main-arena chunk, not mapped on its own */
+		memset(p[i], i, BIG);
+		outside += (uintptr_t)p[i] > brk_end;
+	}
+	toy_malloc_stats_get(&after);
+	ASSERT_GE(after.system_bytes, before.system_bytes + 5000 * BIG - (1 << 20) - 128 * 1024);
+	ASSERT_GT(outside, 4000);
+	ASSERT_EQ(0, toy_malloc_check());
+	for (i = 0; i < 5000; i++)
+		toy_free(p[i]);
+}
+
 TM_TEST(malloc_trim_on_a_fresh_process)
 {
 	ASSERT_EQ(0, toy_malloc_trim(0));
