@@ -202,6 +202,9 @@ EXPORT void *toy_realloc(void *m, size_t n)
 			return r;
 		if (old >= n)
 			return m;
+	} else if (chunksize(p) >= nb && chunksize(p) - nb < MINSIZE) {
+		/* It fits and has nothing to give back: no lock needed. */
+		return m;
 	} else {
 		ar = arena_for_chunk(p);
 		tm_lock(ar);
