@@ -4,8 +4,9 @@
  * thread's cache first, inline, with no lock; everything else goes to the
  * thread's arena under its lock (bins.c), or to a mapping of its own from
  * mmap_threshold up (mmap.c).  A cache miss refills, and a full cache
- * spills, half a cache's worth under one lock (tcache.c).  free() finds a chunk's arena from the chunk,
- * so a block may be freed by any thread.
+ * spills, half a cache's worth under one lock (tcache.c).  free() finds a
+ * chunk's arena from the chunk, so a block may be freed by any thread; a
+ * realloc() that still fits its chunk returns at once.
  *
  * The pointer checks glibc makes before trusting a chunk header are made
  * here, before the header is read: alignment, wrap-around, a size that is no

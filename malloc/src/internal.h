@@ -180,7 +180,7 @@ enum tm_tcache_state { TCACHE_UNSET, TCACHE_ACTIVE, TCACHE_GONE };
 struct tm_tcache {
 	struct tm_tcache_entry *entries[TCACHE_BINS];
 	uint16_t counts[TCACHE_BINS];
-	uint16_t limit;		/* TCACHE_COUNT while active, else 0: free() takes the slow path */
+	uint16_t limit;		/* tm_mp.tcache_count while active, else 0: free() takes the slow path */
 	uint8_t state;
 	bool initializing;	/* this thread is in tm_init() */
 	struct tm_arena *arena;	/* this thread's arena */

@@ -10,10 +10,10 @@
  * walking the list to confirm it.
  *
  * Misses and overflows are batched so that the arena lock is taken once per
- * limit / 2 calls, not once per call, even when one thread only allocates
- * and another only frees: a miss takes limit / 2 chunks of the size from the
- * arena, an overflow gives back all but the limit / 2 newest chunks, each to
- * its own arena.
+ * several calls, not once per call, even when one thread only allocates and
+ * another only frees: a miss takes up to limit / 2 chunks of the size (and
+ * no more than TCACHE_REFILL_BYTES) from the arena, an overflow gives back
+ * all but the limit / 2 newest chunks, each to its own arena.
  *
  * The cache lives in initial-exec TLS.  `limit` is 0 until the thread's first
  * slow-path call sets the cache up (which also maps the thread to an arena
