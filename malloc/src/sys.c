@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The system interface below the allocator: its locks, its random key and
+ * its environment, with as little of libc as possible.
+ *
+ * Locks are a futex word each (Drepper's "Futexes Are Tricky" mutex: 0 free,
+ * 1 held, 2 held with waiters): taking a free lock is one compare-and-swap
+ * and releasing it one exchange, and a lock that stays busy is waited for in
+ * the kernel after a short spin.  They need no initialisation (a zeroed lock
+ * is free), so a child after fork() simply zeroes them.
+ *
+ * System calls are made directly (on x86_64, with the syscall instruction),
+ * and the environment is read from `environ`: a preloaded allocator that
+ * calls into parts of libc the program never uses makes the kernel map those
+ * pages of libc into the process, and a small program's resident size shows
+ * it.
+ */
+#include <linux/futex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+extern char **environ;
+
+static long raw_syscall4(long n, long a1, long a2, long a3, long a4)
+{
+#ifdef __x86_64__
+	register long r10 __asm__("r10") = a4;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10)
+			 : "rcx", "r11", "memory");
+	return ret;
+#else
+	return syscall(n, a1, a2, a3, a4);
+#endif
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ volatile("pause");
+#endif
+}
+
+#define LOCK_SPINS 100
+
+void tm_mutex_wait(struct tm_mutex *m)
+{
+	int c, i;
+
+	for (i = 0; i < LOCK_SPINS; i++) {
+		c = 0;
+		if (__atomic_load_n(&m->v, __ATOMIC_RELAXED) == 0 &&
+		    __atomic_compare_exchange_n(&m->v, &c, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		cpu_relax();
+	}
+	while (__atomic_exchange_n(&m->v, 2, __ATOMIC_ACQUIRE) != 0)
+		raw_syscall4(SYS_futex, (long)&m->v, FUTEX_WAIT_PRIVATE, 2, 0);
+}
+
+void tm_mutex_wake(struct tm_mutex *m)
+{
+	raw_syscall4(SYS_futex, (long)&m->v, FUTEX_WAKE_PRIVATE, 1, 0);
+}
+
+uintptr_t tm_random_key(void)
+{
+	uintptr_t key = 0;
+
+	if (raw_syscall4(SYS_getrandom, (long)&key, sizeof(key), 0x1 /* GRND_NONBLOCK */, 0) !=
+	    sizeof(key))
+		key = (uintptr_t)&key ^ 0x9e3779b97f4a7c15UL;
+	return key;
+}
+
+const char *tm_getenv(const char *name)
+{
+	size_t len = strlen(name);
+	char **e;
+
+	for (e = environ; e && *e; e++)
+		if (!strncmp(*e, name, len) && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
+}

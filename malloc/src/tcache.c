@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-thread cache: for each chunk size from 32 to 1040 bytes, a LIFO
+ * list of up to `limit` free chunks (TCACHE_COUNT, 8, unless
+ * TOYMALLOC_TCACHE sets another count) that only its thread touches, so
+ * malloc() and free() of small blocks take no lock and no atomic operation
+ * (the fast paths are inline in api.c).  A cached chunk stays "in use" for
+ * the arena; its first words hold the safe-linked next pointer and a
+ * process-wide random key, which free() uses to spot a double free before
+ * walking the list to confirm it.
+ *
+ * Misses and overflows are batched so that the arena lock is taken once per
+ * several calls, not once per call, even when one thread only allocates and
+ * another only frees: a miss takes up to limit / 2 chunks of the size (and
+ * no more than TCACHE_REFILL_BYTES) from the arena, an overflow gives back
+ * all but the limit / 2 newest chunks, each to its own arena.
+ *
+ * The cache lives in initial-exec TLS.  `limit` is 0 until the thread's first
+ * slow-path call sets the cache up (which also maps the thread to an arena
+ * and sets a pthread key whose destructor runs at thread exit), so an unset
+ * cache costs the fast paths nothing.  At exit the destructor returns
+ * every cached chunk to the arena it came from (found from the chunk itself)
+ * and leaves the cache disabled for any free() that comes later.
+ */
+#include "internal.h"
+
+__thread struct tm_tcache tm_tc __attribute__((tls_model("initial-exec")));
+
+void tm_tcache_init(void)
+{
+	if (tm_tc.state != TCACHE_UNSET)
+		return;
+	if (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) != 2)
+		tm_init();
+	tm_tc.arena = tm_arena_for_thread();
+	tm_tc.state = TCACHE_ACTIVE;
+	tm_thread_register();
+	tm_tc.limit = tm_mp.check ? 0 : tm_mp.tcache_count;
+}
+
+/* e carries the cache key: a double free, unless the key is a coincidence of user data. */
+void tm_tcache_double_free(struct tm_tcache_entry *e, size_t tidx)
+{
+	struct tm_tcache_entry *t;
+	unsigned n = 0;
+
+	for (t = tm_tc.entries[tidx]; t; t = REVEAL_PTR(t->next)) {
+		if (unlikely(!aligned_ok(t) || ++n > tm_tc.counts[tidx]))
+			tm_fatal("free(): unaligned chunk detected in tcache");
+		if (t == e)
+			tm_fatal("free(): double free detected in tcache");
+	}
+}
+
+void tm_tcache_flush(void)
+{
+	size_t i;
+
+	tm_tc.limit = 0;
+	tm_tc.state = TCACHE_GONE;
+	for (i = 0; i < TCACHE_BINS; i++) {
+		while (tm_tc.entries[i]) {
+			struct tm_tcache_entry *e = tm_tc.entries[i];
+			struct tm_chunk *p = mem2chunk(e);
+			struct tm_arena *ar = arena_for_chunk(p);
+
+			tm_tc.entries[i] = REVEAL_PTR(e->next);
+			tm_tc.counts[i]--;
+			e->key = 0;
+			tm_lock(ar);
+			tm_int_free(ar, p, true);
+			tm_unlock(ar);
+		}
+	}
+	if (tm_tc.arena)
+		tm_arena_detach(tm_tc.arena);
+}
+
+/*
+ * After a miss served by ar (locked): stock the size up to half the limit,
+ * and no more than TCACHE_REFILL_BYTES, so that a thread that allocates many
+ * sizes once each does not hold memory it may never use.
+ */
+void tm_tcache_refill(struct tm_arena *ar, size_t nb)
+{
+	size_t tidx = csize2tidx(nb);
+	unsigned want = tm_tc.limit / 2;
+
+	if (want > TCACHE_REFILL_BYTES / nb)
+		want = TCACHE_REFILL_BYTES / nb;
+
+	while (tm_tc.counts[tidx] < want) {
+		void *m = tm_int_malloc(ar, nb);
+		struct tm_chunk *p;
+
+		if (!m)
+			break;
+		p = mem2chunk(m);
+		/* A chunk a little larger than asked for belongs to another size. */
+		if (chunksize(p) != nb) {
+			tm_int_free(ar, p, false);
+			break;
+		}
+		tcache_put(p, tidx);
+	}
+}
+
+/* The size is full: keep the limit / 2 newest chunks, free the others. */
+void tm_tcache_spill(size_t tidx)
+{
+	struct tm_tcache_entry *e = tm_tc.entries[tidx], *rest;
+	struct tm_arena *locked = NULL;
+	unsigned i, keep = tm_tc.limit / 2;
+
+	if (keep == 0) {
+		rest = e;
+		tm_tc.entries[tidx] = NULL;
+	} else {
+		for (i = 1; i < keep; i++) {
+			e = REVEAL_PTR(e->next);
+			if (unlikely(!e || !aligned_ok(e)))
+				tm_fatal("free(): unaligned chunk detected in tcache");
+		}
+		rest = REVEAL_PTR(e->next);
+		e->next = PROTECT_PTR(&e->next, (struct tm_tcache_entry *)NULL);
+	}
+	tm_tc.counts[tidx] = keep;
+	while (rest) {
+		struct tm_tcache_entry *next = REVEAL_PTR(rest->next);
+		struct tm_chunk *p = mem2chunk(rest);
+		struct tm_arena *ar;
+
+		if (unlikely(!aligned_ok(rest)))
+			tm_fatal("free(): unaligned chunk detected in tcache");
+		ar = arena_for_chunk(p);
+		rest->key = 0;
+		if (ar != locked) {
+			if (locked)
+				tm_unlock(locked);
+			tm_lock(ar);
+			locked = ar;
+		}
+		tm_int_free(ar, p, true);
+		rest = next;
+	}
+	if (locked)
+		tm_unlock(locked);
+}

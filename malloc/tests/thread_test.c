@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Threads: a stress of several threads allocating, checking and freeing,
+ * half of the frees made by another thread than the allocating one, with
+ * fork() called in the middle (the child must find a working allocator);
+ * the thread cache returned at thread exit; arenas per thread and reused
+ * after threads exit; fork while other threads hold arena locks.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "tm_test.h"
+
+#define NTHREADS 4
+#define RING 1024
+
+/* Blocks handed from one thread to another, to be freed there. */
+static struct {
+	pthread_mutex_t lock;
+	unsigned char *p[RING];
+	size_t n[RING];
+	unsigned head, tail;
+} ring = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static volatile int stress_failed;
+static long stress_ops = 300000;
+
+static void fill(unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(n + i);
+}
+
+static int holds(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != (unsigned char)(n + i))
+			return 0;
+	return 1;
+}
+
+static void *stress(void *arg)
+{
+	uint64_t r = (uintptr_t)arg * 0x9e3779b97f4a7c15ULL + 1;
+	unsigned char *mine[256] = { 0 };
+	size_t mine_n[256] = { 0 };
+	long op;
+	int i;
+
+	for (op = 0; op < stress_ops && !stress_failed; op++) {
+		int k;
+		size_t n;
+
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		k = r % 256;
+		n = (r >> 8) % 100 < 95 ? (r >> 16) % 512 : (r >> 16) % 200000;
+		if (mine[k]) {
+			if (!holds(mine[k], mine_n[k]))
+				stress_failed = 1;
+			if ((r >> 40) & 1) {	/* give it away */
+				pthread_mutex_lock(&ring.lock);
+				if (ring.head - ring.tail < RING) {
+					ring.p[ring.head % RING] = mine[k];
+					ring.n[ring.head % RING] = mine_n[k];
+					ring.head++;
+					mine[k] = NULL;
+				}
+				pthread_mutex_unlock(&ring.lock);
+			}
+			if (mine[k])
+				toy_free(mine[k]);
+		}
+		pthread_mutex_lock(&ring.lock);
+		if (ring.tail != ring.head) {	/* free one some other thread allocated */
+			unsigned char *p = ring.p[ring.tail % RING];
+			size_t pn = ring.n[ring.tail % RING];
+
+			ring.tail++;
+			pthread_mutex_unlock(&ring.lock);
+			if (!holds(p, pn))
+				stress_failed = 1;
+			toy_free(p);
+		} else {
+			pthread_mutex_unlock(&ring.lock);
+		}
+		mine[k] = toy_malloc(n);
+		mine_n[k] = n;
+		if (!mine[k])
+			stress_failed = 1;
+		else
+			fill(mine[k], n);
+	}
+	for (i = 0; i < 256; i++)
+		toy_free(mine[i]);
+	return NULL;
+}
+
+static int child_works(void)
+{
+	void *p[1000];
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		p[i] = toy_malloc(i * 13);
+		if (!p[i])
+			return 1;
+		fill(p[i], i * 13);
+	}
+	for (i = 0; i < 1000; i++) {
+		if (!holds(p[i], i * 13))
+			return 2;
+		toy_free(p[i]);
+	}
+	return toy_malloc_check() ? 3 : 0;
+}
+
+TM_TEST(stress_cross_thread_frees_and_fork)
+{
+	pthread_t t[NTHREADS];
+	struct toy_malloc_stats st;
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < NTHREADS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, stress, (void *)(uintptr_t)(i + 1)));
+	usleep(100000);
+	pid = fork();
+	if (pid == 0)
+		_exit(child_works());
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	for (i = 0; i < NTHREADS; i++)
+		pthread_join(t[i], NULL);
+	ASSERT_EQ(0, stress_failed);
+	while (ring.tail != ring.head) {
+		ASSERT_TRUE(holds(ring.p[ring.tail % RING], ring.n[ring.tail % RING]));
+		toy_free(ring.p[ring.tail++ % RING]);
+	}
+	toy_malloc_stats_get(&st);
+	ASSERT_GE(st.arenas, 2);
+	ASSERT_EQ(0, st.mmapped_chunks);
+}
+
+static volatile int hammer_stop;
+
+static void *hammer(void *arg)
+{
+	while (!hammer_stop) {
+		void *p = toy_malloc(3000 + (uintptr_t)arg), *q = toy_malloc(40);
+
+		toy_free(p);
+		toy_free(q);
+	}
+	return NULL;
+}
+
+/* Forks while other threads are inside the allocator: the atfork handlers keep it usable. */
+TM_TEST(fork_while_threads_allocate)
+{
+	pthread_t t[3];
+	int i, status;
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, hammer, (void *)(uintptr_t)i));
+	for (i = 0; i < 30; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			alarm(10);
+			_exit(child_works());
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status)) TH_LOG("fork %d: status %#x", i, status);
+		ASSERT_EQ(0, WEXITSTATUS(status));
+	}
+	hammer_stop = 1;
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+}
+
+static void *cache_and_exit(void *arg)
+{
+	void *p[10];
+	int i;
+
+	for (i = 0; i < 10; i++)
+		p[i] = toy_malloc(100);
+	for (i = 0; i < 10; i++)
+		toy_free(p[i]);	/* all ten stay in this thread's cache */
+	return NULL;
+}
+
+TM_TEST(thread_exit_returns_its_cache)
+{
+	struct toy_malloc_stats st;
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, cache_and_exit, NULL));
+	pthread_join(t, NULL);
+	toy_malloc_stats_get(&st);
+	/* Back in the arena's fastbin for 112-byte chunks; this thread's cache is empty. */
+	ASSERT_EQ(10, st.fast_chunks);
+	ASSERT_EQ(10 * 112, st.fast_bytes);
+	ASSERT_EQ(0, st.tcache_chunks);
+}
+
+static void *alloc_only(void *arg)
+{
+	*(void **)arg = toy_malloc(5000);
+	return NULL;
+}
+
+TM_TEST(arenas_are_reused_after_threads_exit)
+{
+	struct toy_malloc_stats st;
+	void *blocks[50];
+	pthread_t t;
+	int i;
+
+	toy_free(toy_malloc(1));	/* the main thread takes the main arena */
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, pthread_create(&t, NULL, alloc_only, &blocks[i]));
+		pthread_join(t, NULL);
+	}
+	toy_malloc_stats_get(&st);
+	ASSERT_EQ(2, st.arenas);
+	/* All fifty came from the second arena's heap; any thread may free them. */
+	for (i = 1; i < 50; i++)
+		ASSERT_EQ((uintptr_t)blocks[0] >> 26, (uintptr_t)blocks[i] >> 26);
+	for (i = 0; i < 50; i++)
+		toy_free(blocks[i]);
+}
+
+static void *alloc_many(void *arg)
+{
+	void **v = arg;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		v[i] = toy_malloc(1100 + 3 * i);
+	return NULL;
+}
+
+TM_TEST(blocks_go_back_to_their_own_arena)
+{
+	struct toy_malloc_stats before, after;
+	static void *v[1000];
+	size_t freed = 0;
+	pthread_t t;
+	int i;
+
+	toy_free(toy_malloc(1));
+	ASSERT_EQ(0, pthread_create(&t, NULL, alloc_many, v));
+	pthread_join(t, NULL);
+	toy_malloc_stats_get(&before);
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ((size_t)4, HDR_SIZE(v[i]) & 4) TH_LOG("NON_MAIN_ARENA bit");
+		freed += CHUNK_SIZE(v[i]);
+		toy_free(v[i]);
+	}
+	toy_malloc_stats_get(&after);
+	/* Too large for the thread cache: each went back to the arena that made it. */
+	ASSERT_GE(before.in_use_bytes - after.in_use_bytes, freed);
+	ASSERT_EQ(0, toy_malloc_check());
+}
+
+TEST_HARNESS_MAIN
