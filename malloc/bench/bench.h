@@ -21,8 +21,9 @@
  * require the same line from every allocator.
  *
  * The only argument is the scale in percent of the default work (100);
- * scale 0 sets up and tears down (threads included) and does no work, which
- * the runner uses to tell the system calls of start-up from those of work.
+ * scale 0 does only the set-up and tear-down (threads started, initial
+ * tables filled), which the runner uses to tell the system calls of
+ * start-up from those of the work.
  */
 #ifndef TOYMALLOC_BENCH_H
 #define TOYMALLOC_BENCH_H
