@@ -151,6 +151,32 @@ print(len(s), sorted(s)[:10])
 EOF
 }
 
+py_threads() {
+	PYTHONMALLOC=malloc python3 - <<'EOF'
+import queue, random, threading
+q = queue.Queue(maxsize=64)
+results = {}
+def produce(seed):
+    rnd = random.Random(seed)
+    for i in range(3000):
+        q.put({"id": (seed, i), "words": [rnd.choice("abcdefgh") * rnd.randint(1, 300) for _ in range(20)]})
+def consume(name, n):
+    total, longest = 0, ""
+    for _ in range(n):
+        item = q.get()
+        total += sum(len(w) for w in item["words"])
+        longest = max([longest] + item["words"], key=lambda w: (len(w), w))
+    results[name] = (total, len(longest))
+producers = [threading.Thread(target=produce, args=(s,)) for s in range(4)]
+consumers = [threading.Thread(target=consume, args=(c, 4000)) for c in range(3)]
+for t in producers + consumers:
+    t.start()
+for t in producers + consumers:
+    t.join()
+print(sum(t for t, _ in results.values()), max(l for _, l in results.values()), len(results))
+EOF
+}
+
 py_compileall() {
 	mkdir src
 	stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
@@ -214,7 +240,7 @@ git_repo() {
 	done
 	git log --stat --format='%H %s'
 	git diff --stat HEAD~3 HEAD
-	git -c pack.threads=1 gc -q
+	git gc -q
 	git fsck --full --strict
 	git count-objects -v | grep -E '^(count|in-pack|packs)'
 	git archive --format=tar HEAD | sha256sum
@@ -282,6 +308,7 @@ else
 fi
 same "python3: json round-trip of a generated document" py_json
 same "python3: counting, sorting and set work on 300k words" py_sortdict
+same "python3: objects passed between 7 threads through a queue" py_threads
 same "python3: compileall of json, email, http and xml" py_compileall
 
 binds sqlite3 sqlite3 :memory: 'select 1'
