@@ -25,7 +25,7 @@ struct batch {
 
 struct pair {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	pthread_cond_t changed;		/* signalled when leaving empty or full */
 	struct batch *ring[QUEUE];
 	unsigned int head, tail;	/* head - tail batches queued */
 	uint64_t batches;
@@ -60,8 +60,9 @@ static void *produce(void *arg)
 		pthread_mutex_lock(&q->lock);
 		while (q->head - q->tail == QUEUE)
 			pthread_cond_wait(&q->changed, &q->lock);
+		if (q->head == q->tail)
+			pthread_cond_signal(&q->changed);
 		q->ring[q->head++ % QUEUE] = b;
-		pthread_cond_broadcast(&q->changed);
 		pthread_mutex_unlock(&q->lock);
 	}
 	return NULL;
@@ -79,8 +80,9 @@ static void *consume(void *arg)
 		pthread_mutex_lock(&q->lock);
 		while (q->head == q->tail)
 			pthread_cond_wait(&q->changed, &q->lock);
+		if (q->head - q->tail == QUEUE)
+			pthread_cond_signal(&q->changed);
 		b = q->ring[q->tail++ % QUEUE];
-		pthread_cond_broadcast(&q->changed);
 		pthread_mutex_unlock(&q->lock);
 		for (i = 0; i < BATCH; i++) {
 			q->check += block_check(b->p[i], b->size[i], b->tag[i], "prodcons");
