@@ -53,6 +53,10 @@ if [ ! -f "$toy" ]; then
 	echo "run.sh: $1: no such library" >&2
 	exit 2
 fi
+if [ ! -x /usr/bin/time ] || { ! command -v strace >/dev/null && ! command -v perf >/dev/null; }; then
+	echo "run.sh: needs GNU time (Debian: time) and perf (linux-perf) or strace" >&2
+	exit 2
+fi
 mkdir -p "$out"
 make -s -C "$here" >/dev/null
 
@@ -80,7 +84,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 sys_events=brk,mmap,munmap,madvise,mremap,mprotect
-if perf stat -x, -o "$tmp/probe" -e syscalls:sys_enter_brk true 2>/dev/null &&
+if command -v perf >/dev/null &&
+   perf stat -x, -o "$tmp/probe" -e syscalls:sys_enter_brk true 2>/dev/null &&
    grep -q '^[0-9]' "$tmp/probe"; then
 	counter=perf
 else
