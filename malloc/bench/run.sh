@@ -22,6 +22,9 @@
 #     no work) counts what start-up costs (loading the preloaded library
 #     included); the difference is what the work costs, given per million
 #     allocator calls.
+#   - Each preloaded library must first be seen, with LD_DEBUG=bindings, to
+#     take malloc over; the loader skips one it cannot load and glibc would
+#     be timed under its name.
 #   - Every program prints "NAME ops=N check=X"; any line other than
 #     glibc's, a non-zero exit, a signal or the timeout is a FAIL for that
 #     allocator on that workload, and its remaining repetitions are skipped.
@@ -82,6 +85,19 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# A library the dynamic loader cannot preload is skipped with a warning
+# and glibc serves instead: make sure each one really takes malloc over.
+for i in "${!names[@]}"; do
+	[ -z "${libs[$i]}" ] && continue
+	LD_DEBUG=bindings LD_DEBUG_OUTPUT=$tmp/bind LD_PRELOAD=${libs[$i]} \
+		"$here/build/small" 0 >/dev/null 2>&1 || true
+	if ! grep -qh "to ${libs[$i]} \[0\]: normal symbol \`malloc'" "$tmp"/bind.* 2>/dev/null; then
+		echo "run.sh: ${libs[$i]} does not take malloc over when preloaded" >&2
+		exit 1
+	fi
+	rm -f "$tmp"/bind.*
+done
 
 sys_events=brk,mmap,munmap,madvise,mremap,mprotect
 if command -v perf >/dev/null &&
