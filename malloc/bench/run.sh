@@ -31,7 +31,8 @@
 #
 # Writes OUTDIR/malloc-bench.csv (workload, allocator, time_s, time_ratio,
 # spread, peak_rss_kib, rss_ratio, syscalls_per_mop, syscall_ratio; ratios
-# to glibc), OUTDIR/malloc-bench-runs.csv (every timed run) and
+# to glibc), OUTDIR/malloc-bench-runs.csv (every timed run, with its minor
+# page faults) and
 # OUTDIR/malloc-bench-syscalls.csv (the counting runs), and prints the
 # table in markdown with the geometric mean of the time ratios.
 #
@@ -109,11 +110,11 @@ else
 fi
 
 # run_one LIB PROG ARG...: run PROG with LIB preloaded (none if empty),
-# under the timeout; GNU time's output goes to $tmp/rss.
+# under the timeout; GNU time's peak RSS and minor page faults go to $tmp/rss.
 run_one() {
 	local lib=$1
 	shift
-	timeout -k 5 "$limit" /usr/bin/time -f %M -o "$tmp/rss" \
+	timeout -k 5 "$limit" /usr/bin/time -f '%M %R' -o "$tmp/rss" \
 		env ${lib:+LD_PRELOAD=$lib} "$@"
 }
 
@@ -144,7 +145,7 @@ failure() {
 
 runs=$out/malloc-bench-runs.csv
 calls=$out/malloc-bench-syscalls.csv
-echo "workload,allocator,rep,status,time_s,peak_rss_kib,ops" >"$runs"
+echo "workload,allocator,rep,status,time_s,peak_rss_kib,ops,minor_faults" >"$runs"
 echo "workload,allocator,syscalls_work_run,syscalls_startup_run,ops" >"$calls"
 
 echo "bench: ${#names[@]} allocators (${names[*]}), $reps repetitions, scale $scale%," \
@@ -172,12 +173,13 @@ for w in "${workloads[@]}"; do
 			if [ "$status" != ok ]; then
 				failed[$name]=$status
 				echo "bench: $w under $name: FAIL ($status): $(head -c 300 "$tmp/err")" >&2
-				echo "$w,$name,$r,FAIL $status,,," >>"$runs"
+				echo "$w,$name,$r,FAIL $status,,,," >>"$runs"
 				continue
 			fi
 			ops=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' <<<"$line")
 			time_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')
-			echo "$w,$name,$r,ok,$time_s,$(tail -n1 "$tmp/rss"),$ops" >>"$runs"
+			read -r rss faults < <(tail -n1 "$tmp/rss")
+			echo "$w,$name,$r,ok,$time_s,$rss,$ops,$faults" >>"$runs"
 		done
 	done
 	for i in "${!names[@]}"; do
