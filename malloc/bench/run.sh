@@ -28,6 +28,7 @@
 #   - Every program prints "NAME ops=N check=X"; any line other than
 #     glibc's, a non-zero exit, a signal or the timeout is a FAIL for that
 #     allocator on that workload, and its remaining repetitions are skipped.
+#     The run exits non-zero when toymalloc failed anywhere.
 #
 # Writes OUTDIR/malloc-bench.csv (workload, allocator, time_s, time_ratio,
 # spread, peak_rss_kib, rss_ratio, syscalls_per_mop, syscall_ratio; ratios
@@ -261,3 +262,8 @@ END {
 }' "$runs" "$calls"
 echo
 echo "bench: wrote $out/malloc-bench.csv, $runs, $calls"
+# The table is written either way; a failure of toymalloc itself fails the run.
+if grep -q '^[^,]*,toymalloc,[^,]*,FAIL' "$runs"; then
+	echo "bench: toymalloc FAILED on: $(awk -F, '$2 == "toymalloc" && $4 ~ /^FAIL/ { print $1 }' "$runs" | tr '\n' ' ')" >&2
+	exit 1
+fi
