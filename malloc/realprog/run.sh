@@ -62,8 +62,8 @@ report() {
 binds() {
 	local name=$1 log=$tmp/bindings
 	shift
-	timeout "$limit" env LD_DEBUG=bindings LD_DEBUG_OUTPUT="$log" LD_PRELOAD="$lib" \
-		"$@" >/dev/null 2>&1
+	(cd "$tmp" && timeout "$limit" env LD_DEBUG=bindings LD_DEBUG_OUTPUT="$log" \
+		LD_PRELOAD="$lib" "$@" >/dev/null 2>&1)
 	if grep -qh "to $lib \[0\]: normal symbol \`malloc'" "$log".* 2>/dev/null &&
 	   grep -qh "to $lib \[0\]: normal symbol \`free'" "$log".*; then
 		report ok "$name binds malloc and free to $(basename "$lib")"
