@@ -3,14 +3,17 @@
 # toyalloc: the two commands are `make run` and `make test`.
 #
 #   make          build toyalloc.ko and its client toyalloc_ctl.ko (nothing
-#                 is installed: the kernel headers must be there)
+#                 is installed: the kernel headers must be there), and
+#                 toymalloc, the user-space allocator (malloc/)
+#   make practice run the lecture's coding practice (malloc/practice/)
 #   make run      boot Debian's kernel in QEMU, load the modules, show them
 #                 work; the text goes to qemu/build/run.log, pictures beside it
 #   make shell    the same VM with a shell; the modules are in /
 #   make kunit    the KUnit suites under kunit.py (UML; KUNIT_ARCH=x86_64)
 #   make check    checkpatch --strict and sparse
 #   make test     everything above that checks something; ends "N passed, N failed"
-#   make bench    toyalloc against the kernel's allocators (UML and QEMU)
+#   make bench    toyalloc against the kernel's allocators (UML and QEMU),
+#                 toymalloc against glibc, jemalloc, mimalloc and tcmalloc
 #   make deps     install what run, test and bench need (Debian, as root;
 #                 they call it themselves)
 #
@@ -23,9 +26,15 @@ KVER ?= $(shell scripts/debian-kernel.sh 2>/dev/null)
 KDIR ?= $(if $(KVER),/usr/src/linux-headers-$(KVER),$(shell scripts/debian-kernel.sh --running))
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m
 
-.PHONY: all module deps run shell kunit check test bench clean
+.PHONY: all module malloc practice deps run shell kunit check test bench clean
 
-all: module
+all: module malloc
+
+malloc:
+	+$(MAKE) -C malloc
+
+practice:
+	+$(MAKE) -s -C malloc practice
 
 deps:
 	@scripts/deps.sh
@@ -51,9 +60,11 @@ check: deps
 test: deps
 	scripts/test.sh
 
-bench: deps
+bench: deps malloc
 	scripts/bench.sh
+	malloc/bench/run.sh malloc/build/libtoymalloc.so qemu/build
 
 clean:
 	+$(KBUILD) clean
+	+$(MAKE) -C malloc clean
 	rm -rf qemu/build

@@ -3,7 +3,9 @@
 #
 # Install, from Debian's archive, everything toyalloc needs to build the
 # modules for Debian's kernels (6.1, 6.12, 6.12-rt), boot them in QEMU,
-# run kunit.py from the 6.1 and 6.12 trees and install through DKMS.  Idempotent: when every package
+# run kunit.py from the 6.1 and 6.12 trees and install through DKMS; and for
+# toymalloc, the real programs its tests run and the allocators its
+# benchmark compares it with.  Idempotent: when every package
 # is already present it only checks and returns.
 set -euo pipefail
 
@@ -13,6 +15,8 @@ packages=(
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12
 	linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64 dkms
+	strace binutils sqlite3 git perl time
+	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 	qemu-system-x86 qemu-system-data busybox-static gnuplot-nox
 )
 

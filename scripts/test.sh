@@ -19,6 +19,10 @@
 #              "scheduling while atomic" included)
 #   dkms       scripts/dkms.sh builds and installs the modules through DKMS
 #              for 6.1 and 6.12
+#   toymalloc  make -C malloc test: the user-space allocator's own tests
+#              (practice, API, hardening, random, threads, again with
+#              -fsanitize=undefined), and real programs run on it
+#              (malloc/realprog/run.sh), one count each
 #   vm         every check of qemu/guest/vmtest.sh in the VM, one count
 #              each: on 6.1 with the modules make built, on 6.12 with the
 #              ones DKMS installed (modprobe, /etc/modprobe.d), on 6.12-rt
@@ -160,6 +164,26 @@ step_vm() {	# step_vm NAME [VAR=value...]: qemu/run.sh test in that environment
 	grep -q '^vmtest: done' "$log" || result "VM test ran to the end (see $log)" FAIL
 }
 
+# A suite that prints TAP lines and closes with "N passed, N failed".
+step_counted() {	# step_counted NAME COMMAND...
+	local name=$1 log=$logs/$1.log summary
+	shift
+	"$@" >"$log" 2>&1
+	grep -E '^(ok|not ok)' "$log" | sed "s/^/$name: /"
+	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -z "$summary" ]; then
+		tail -n 20 "$log"
+		result "$name: ran to its closing line (see $log)" FAIL
+		return
+	fi
+	passed=$((passed + ${summary%% *}))
+	summary=${summary#*, }
+	failed=$((failed + ${summary%% *}))
+}
+
+step_counted toymalloc timeout -k 10 900 make -s -C "$top/malloc" test
+step_counted toymalloc-programs timeout -k 10 600 \
+	"$top/malloc/realprog/run.sh" "$top/malloc/build/libtoymalloc.so"
 step_build
 step_static checkpatch
 step_static sparse
