@@ -21,7 +21,8 @@
 SHELL := /bin/bash
 KVER ?= $(shell scripts/debian-kernel.sh 2>/dev/null)
 KDIR ?= $(if $(KVER),/usr/src/linux-headers-$(KVER),$(shell scripts/debian-kernel.sh --running))
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m \
+	CONFIG_TOYALLOC_BLK=m
 
 .PHONY: all module deps run shell kunit check test bench clean
 
