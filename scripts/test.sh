@@ -13,6 +13,8 @@
 #              checkers of kunit/sanitizers.kunitconfig, one count each,
 #              and one for a console free of any checker's report
 #   vm         every check of qemu/guest/vmtest.sh in the VM, one count each
+#   blk        every check of qemu/guest/blktest.sh in the VM (toyblk under
+#              ext4, e2fsck, fstrim, blkdiscard; the zone too small), one each
 #
 # Logs go to $TOYALLOC_CACHE/logs (default ~/.cache/toyalloc/logs).
 set -uo pipefail
@@ -96,15 +98,15 @@ step_sanitizer_reports() {
 	fi
 }
 
-step_vm() {
-	local log=$logs/vmtest.log ok bad
-	"$top/qemu/run.sh" test >"$log" 2>&1
+step_vm() {	# step_vm NAME: qemu/guest/NAME.sh in the VM
+	local name=$1 log=$logs/$1.log ok bad
+	TOYVM_TIMEOUT=900 TOYVM_ARGS="script=$name.sh" "$top/qemu/run.sh" test >"$log" 2>&1
 	grep -E '^(ok|not ok|#)' "$log"
 	ok=$(grep -c '^ok ' "$log")
 	bad=$(grep -c '^not ok ' "$log")
 	passed=$((passed + ok))
 	failed=$((failed + bad))
-	grep -q '^vmtest: done' "$log" || result "VM test ran to the end (see $log)" FAIL
+	grep -q "^$name: done" "$log" || result "$name ran to the end (see $log)" FAIL
 }
 
 step_build
@@ -113,7 +115,8 @@ step_static sparse
 step_kunit kunit
 step_kunit sanitizers KUNIT_ARCH=x86_64 KUNIT_CONFIG=sanitizers
 step_sanitizer_reports
-step_vm
+step_vm vmtest
+step_vm blktest
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

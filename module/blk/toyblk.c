@@ -7,7 +7,8 @@
  * each 4 KiB page of the disk is a page of toyalloc's default zone, taken
  * on its first write; reading a page never written returns zeros and
  * allocates nothing.  Discard and write-zeroes give whole pages back to the
- * zone, where the buddy allocator merges them again.  toyalloc cannot be
+ * zone, where the buddy allocator merges them again (but a write-zeroes
+ * with REQ_NOUNMAP keeps its pages: the caller wants them provisioned).  toyalloc cannot be
  * unloaded while toyblk is loaded, since toyblk uses its symbols; rmmod of
  * toyblk gives every page and index node back.
  *
@@ -34,7 +35,11 @@
  * which lets toyalloc reclaim (drain every CPU's page lists, shrink its
  * caches) before it fails, and a discard sleeps in synchronize_rcu(); both
  * need a queue_rq that may sleep.  GFP_NOIO rather than GFP_KERNEL because
- * reclaim must not issue I/O to the device that asked.
+ * reclaim must not issue I/O to the device that asked.  But a request is
+ * often dispatched by a workqueue worker (kblockd, writeback), and such a
+ * worker of a WQ_MEM_RECLAIM queue must not wait for work on the system
+ * queue as toyalloc's reclaim does: there the allocation is GFP_NOWAIT,
+ * which still takes back what this CPU's lists hold.
  *
  * When the zone runs out, a write that needs a page (or node) fails: the
  * request goes back to blk-mq with BLK_STS_RESOURCE, which retries it a
@@ -55,6 +60,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -137,6 +143,12 @@ static void *toyblk_lookup(struct toyblk *tb, pgoff_t idx)
 	}
 }
 
+/* GFP_NOIO where the reclaim it allows may wait for work items. */
+static gfp_t toyblk_gfp(void)
+{
+	return current->flags & PF_WQ_WORKER ? GFP_NOWAIT : GFP_NOIO;
+}
+
 /*
  * The leaf slot of page @idx, allocating the missing nodes on the way.
  * NULL when the zone has no room for a node.
@@ -154,7 +166,7 @@ static void __rcu **toyblk_leaf_slot(struct toyblk *tb, pgoff_t idx)
 			return slot;
 		child = rcu_dereference_protected(*slot, lockdep_is_held(&tb->mutex));
 		if (!child) {
-			child = toy_cache_alloc(tb->node_cache, GFP_NOIO);
+			child = toy_cache_alloc(tb->node_cache, toyblk_gfp());
 			if (!child)
 				return NULL;
 			memset(child, 0, sizeof(*child));
@@ -175,7 +187,7 @@ static int toyblk_write_new(struct toyblk *tb, pgoff_t idx, unsigned int off,
 	void __rcu **slot;
 	void *page, *old;
 
-	page = toy_alloc_pages(GFP_NOIO, 0);
+	page = toy_alloc_pages(toyblk_gfp(), 0);
 	if (!page)
 		return -ENOMEM;
 	if (len != PAGE_SIZE)
@@ -314,7 +326,8 @@ static void toyblk_zero_part(struct toyblk *tb, u64 pos, unsigned int len)
  * Discard or write-zeroes of @bytes at sector @sector: the whole pages in
  * the range go back to the zone (they read as zeros from now on); for
  * write-zeroes the parts of pages at either end are zeroed, for a discard
- * they are left alone.
+ * they are left alone.  A write-zeroes with REQ_NOUNMAP is
+ * toyblk_zero_provision()'s.
  */
 static void toyblk_discard(struct toyblk *tb, sector_t sector, u32 bytes,
 			   bool zero)
@@ -343,6 +356,28 @@ static void toyblk_discard(struct toyblk *tb, sector_t sector, u32 bytes,
 	mutex_unlock(&tb->mutex);
 }
 
+/*
+ * Write-zeroes with REQ_NOUNMAP (mkfs zeroing its journal, fallocate's
+ * ZERO_RANGE): the range reads as zeros and keeps, or gets, its pages, so
+ * that later writes there cannot fail for want of one.
+ */
+static int toyblk_zero_provision(struct toyblk *tb, sector_t sector, u32 bytes)
+{
+	u64 pos = (u64)sector << SECTOR_SHIFT, end = pos + bytes;
+	void *zero = page_address(ZERO_PAGE(0));
+	unsigned int len;
+	int err;
+
+	for (; pos < end; pos += len) {
+		len = min_t(u64, end - pos, PAGE_SIZE - offset_in_page(pos));
+		err = toyblk_copy(tb, pos, zero, len, true);
+		if (err)
+			return err;
+		cond_resched();
+	}
+	return 0;
+}
+
 static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 				    const struct blk_mq_queue_data *bd)
 {
@@ -358,8 +393,14 @@ static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	case REQ_OP_WRITE:
 		err = toyblk_rw(tb, rq);
 		break;
-	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
+		if (rq->cmd_flags & REQ_NOUNMAP) {
+			err = toyblk_zero_provision(tb, blk_rq_pos(rq),
+						    blk_rq_bytes(rq));
+			break;
+		}
+		fallthrough;
+	case REQ_OP_DISCARD:
 		toyblk_discard(tb, blk_rq_pos(rq), blk_rq_bytes(rq),
 			       req_op(rq) == REQ_OP_WRITE_ZEROES);
 		break;
