@@ -7,6 +7,8 @@
 #              kunit/bench.kunitconfig: no lock debugging on either side
 #   qemu-smp2  Debian's kernel in QEMU (TCG, 2 CPUs): emulated, so only the
 #              ratios mean anything
+# Then fio on toyblk against brd in the same VM (qemu/guest/fiobench.sh):
+# medians of BENCH_REPS runs and toyblk/brd ratios to qemu/build/bench-fio.csv.
 # Prints a table, writes qemu/build/bench.csv (benchmark,env,toy_ns,
 # kernel_ns,ratio) and qemu/build/bench-memory.txt (slab layouts), and
 # records the kernel configuration that changes the kernel's side.
@@ -44,6 +46,37 @@ make -s -C "$top" module >/dev/null
 TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps" \
 	"$top/qemu/run.sh" test >"$out/bench-vm.log" 2>&1 || true
 to_csv qemu-smp2 <"$out/bench-vm.log" >>"$csv"
+
+echo "bench: fio on toyblk and brd in QEMU with 2 CPUs, $reps repetitions"
+TOYVM_FIO=1 TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=fiobench.sh benchreps=$reps" \
+	"$top/qemu/run.sh" test >"$out/bench-fio.log" 2>&1 || true
+# "fio: JOB DEV iops=N bw_kib=N" -> the median of each job on each device,
+# and toyblk/brd ratios.
+tr -d '\r' <"$out/bench-fio.log" | grep -o 'fio: .*' | sed 's/iops=//; s/bw_kib=//' | awk '
+	function median(a, k, cnt,    i, j, t, v) {
+		for (i = 1; i <= cnt; i++) v[i] = a[k, i]
+		for (i = 2; i <= cnt; i++)
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return v[int((cnt + 1) / 2)]
+	}
+	{ k = $2 " " $3; c = ++n[k]; iops[k, c] = $4; bw[k, c] = $5
+	  if (!($2 in seen)) { seen[$2] = 1; order[++nj] = $2 } }
+	END {
+		print "job,toyblk_iops,brd_iops,iops_ratio,toyblk_bw_kib,brd_bw_kib,bw_ratio"
+		for (i = 1; i <= nj; i++) {
+			t = order[i] " toyblk0"; r = order[i] " ram0"
+			if (!n[t] || !n[r]) continue
+			ti = median(iops, t, n[t]); ri = median(iops, r, n[r])
+			tb = median(bw, t, n[t]); rb = median(bw, r, n[r])
+			printf "%s,%d,%d,%.2f,%d,%d,%.2f\n", order[i], ti, ri, ti / ri, tb, rb, tb / rb
+		}
+	}' >"$out/bench-fio.csv"
+if [ "$(wc -l <"$out/bench-fio.csv")" -gt 1 ]; then
+	column -s, -t "$out/bench-fio.csv"
+	echo "bench: wrote $out/bench-fio.csv"
+else
+	echo "bench: no fio results; see $out/bench-fio.log" >&2
+fi
 
 if [ "$(wc -l <"$csv")" -lt 2 ]; then
 	echo "bench: no results; see $out/bench-uml.log and $out/bench-vm.log" >&2

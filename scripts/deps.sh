@@ -11,6 +11,7 @@ packages=(
 	python3 rsync xz-utils cpio sparse procps bsdextrautils
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	qemu-system-x86 qemu-system-data busybox-static gnuplot-nox
+	e2fsprogs util-linux fio
 )
 
 missing=()

@@ -481,6 +481,8 @@ static int toyblk_init_queue(struct toyblk *tb)
 	blk_queue_max_write_zeroes_sectors(q, UINT_MAX >> SECTOR_SHIFT);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	/* A RAM disk's requests take microseconds: no clock reads for iostat. */
+	blk_queue_flag_clear(QUEUE_FLAG_IO_STAT, q);
 
 	/* No major: add_disk() gives the disk a dynamic one. */
 	tb->disk->fops = &toyblk_fops;
