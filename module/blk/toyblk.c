@@ -405,6 +405,9 @@ static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 			       req_op(rq) == REQ_OP_WRITE_ZEROES);
 		break;
 	default:
+		/* The queue advertises no other operation. */
+		pr_err_ratelimited("%s: operation %s is not supported\n",
+				   TOYBLK_NAME, blk_op_str(req_op(rq)));
 		err = -EOPNOTSUPP;
 		break;
 	}
