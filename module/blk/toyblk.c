@@ -35,7 +35,7 @@
  * which lets toyalloc reclaim (drain every CPU's page lists, shrink its
  * caches) before it fails, and a discard sleeps in synchronize_rcu(); both
  * need a queue_rq that may sleep.  GFP_NOIO rather than GFP_KERNEL because
- * reclaim must not issue I/O to the device that asked.  But a request is
+ * reclaim must not start I/O on the device that asked.  But a request is
  * often dispatched by a workqueue worker (kblockd, writeback), and such a
  * worker of a WQ_MEM_RECLAIM queue must not wait for work on the system
  * queue as toyalloc's reclaim does: there the allocation is GFP_NOWAIT,
