@@ -24,7 +24,12 @@
 SHELL := /bin/bash
 KVER ?= $(shell scripts/debian-kernel.sh 2>/dev/null)
 KDIR ?= $(if $(KVER),/usr/src/linux-headers-$(KVER),$(shell scripts/debian-kernel.sh --running))
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m
+# toyblk is written against 6.1's block API (blk_mq_alloc_disk() and the
+# queue setters 6.10 replaced with queue_limits): TOYBLK=n leaves it out,
+# as the 6.12 builds do.
+TOYBLK ?= m
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m \
+	CONFIG_TOYALLOC_BLK=$(TOYBLK)
 
 .PHONY: all module malloc practice deps run shell kunit check test bench clean
 

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Pack the VM's initramfs for the Debian kernel KVER (default: the 6.1
-# line's): static busybox, toyalloc.ko and its client toyalloc_ctl.ko,
-# toyctl (built here, statically), the guest scripts, and from the host
-# kmod (insmod/rmmod/modprobe, one load attempt per call, unlike
-# busybox's) and procps' slabtop with the libraries they link.  Prints the
-# path of the archive.
+# line's): static busybox, toyalloc.ko and its clients toyalloc_ctl.ko and
+# (where built) toyblk.ko, toyctl (built here, statically), the guest
+# scripts, and from the host kmod (insmod/rmmod/modprobe, one load attempt
+# per call, unlike busybox's), procps' slabtop, e2fsprogs' mkfs.ext4 and
+# e2fsck and util-linux's fstrim, blkdiscard and fallocate with the
+# libraries they link; from the Debian kernel the modules of ext4 and brd,
+# in load order in /lib/kmods.  TOYVM_FIO=1 adds fio (80 MB of libraries:
+# only the benchmark wants it).  Prints the path of the archive.
 #
 # The modules come from TOYVM_MODULES (a directory, default the top of the
 # tree, where make puts them), or with TOYVM_DKMS=1 from what DKMS
@@ -45,6 +48,8 @@ for ko in toyalloc toyalloc_ctl; do
 		exit 1
 	fi
 done
+# toyblk is built for the 6.1 line only (see Makefile).
+[ -f "$modules/toyblk.ko" ] && cp "$modules/toyblk.ko" "$root/"
 if [ "${TOYVM_DKMS:-0}" = 1 ]; then
 	mkdir -p "$root/lib/modules/$kver/updates/dkms"
 	cp "$modules"/* "$root/lib/modules/$kver/updates/dkms/"
@@ -59,6 +64,26 @@ cp "$here"/guest/*.sh "$root/guest/"
 gcc -O2 -Wall -Wextra -Werror -static -o "$root/bin/toyctl" "$top/module/tools/toyctl.c"
 add_binary /usr/bin/kmod
 add_binary /usr/bin/slabtop
+for bin in /usr/sbin/mke2fs /usr/sbin/e2fsck /usr/sbin/fstrim /usr/sbin/blkdiscard \
+	/usr/bin/fallocate; do
+	add_binary "$bin"
+done
+ln -s mke2fs "$root/usr/sbin/mkfs.ext4"
+install -D -m 0644 /etc/mke2fs.conf "$root/etc/mke2fs.conf"
+[ "${TOYVM_FIO:-0}" = 1 ] && add_binary /usr/bin/fio
+
+# ext4 and brd as modprobe would load them, decompressed if need be.
+mkdir -p "$root/lib/kmods"
+for mod in ext4 brd; do
+	modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
+done | awk '!seen[$0]++' | while read -r ko; do
+	name=$(basename "$ko")
+	case $name in
+	*.xz) xz -dc "$ko" >"$root/lib/kmods/${name%.xz}"; name=${name%.xz} ;;
+	*) cp "$ko" "$root/lib/kmods/$name" ;;
+	esac
+	echo "$name" >>"$root/lib/kmods/order"
+done
 mkdir -p "$root/sbin"
 for tool in insmod rmmod lsmod modinfo modprobe depmod; do
 	ln -s /usr/bin/kmod "$root/sbin/$tool"

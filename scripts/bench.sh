@@ -17,6 +17,8 @@
 # qemu/build/bench-memory.txt (slab layouts), states the 2-CPU scaling of
 # each side and their ratio, and records the kernel configuration that
 # changes the kernel's side.
+# Then fio on toyblk against brd in the same VM (qemu/guest/fiobench.sh):
+# medians of BENCH_REPS runs and toyblk/brd ratios to qemu/build/bench-fio.csv.
 #   BENCH_OPS (default 200000, UML) and BENCH_VM_OPS (default 20000),
 #   BENCH_REPS (default 5).
 set -euo pipefail
@@ -77,11 +79,42 @@ mkdir -p "$moddir"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.d' \
 	"$top/Kbuild" "$top/Makefile" "$top/module" "$top/scripts" "$moddir/"
-make -s -C "$moddir" KDIR="/usr/src/linux-headers-$release" module >/dev/null
+make -s -C "$moddir" KDIR="/usr/src/linux-headers-$release" TOYBLK=n module >/dev/null
 KVER=$release TOYVM_MODULES=$moddir TOYVM_TIMEOUT=1800 \
 	TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps init_on_alloc=0" \
 	"$top/qemu/run.sh" test >"$out/bench-vm-6.12.log" 2>&1 || true
 to_csv qemu-6.12-smp2 <"$out/bench-vm-6.12.log" >>"$csv"
+
+echo "bench: fio on toyblk and brd in QEMU with 2 CPUs, $reps repetitions"
+TOYVM_FIO=1 TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=fiobench.sh benchreps=$reps" \
+	"$top/qemu/run.sh" test >"$out/bench-fio.log" 2>&1 || true
+# "fio: JOB DEV iops=N bw_kib=N" -> the median of each job on each device,
+# and toyblk/brd ratios.
+tr -d '\r' <"$out/bench-fio.log" | grep -o 'fio: .*' | sed 's/iops=//; s/bw_kib=//' | awk '
+	function median(a, k, cnt,    i, j, t, v) {
+		for (i = 1; i <= cnt; i++) v[i] = a[k, i]
+		for (i = 2; i <= cnt; i++)
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return v[int((cnt + 1) / 2)]
+	}
+	{ k = $2 " " $3; c = ++n[k]; iops[k, c] = $4; bw[k, c] = $5
+	  if (!($2 in seen)) { seen[$2] = 1; order[++nj] = $2 } }
+	END {
+		print "job,toyblk_iops,brd_iops,iops_ratio,toyblk_bw_kib,brd_bw_kib,bw_ratio"
+		for (i = 1; i <= nj; i++) {
+			t = order[i] " toyblk0"; r = order[i] " ram0"
+			if (!n[t] || !n[r]) continue
+			ti = median(iops, t, n[t]); ri = median(iops, r, n[r])
+			tb = median(bw, t, n[t]); rb = median(bw, r, n[r])
+			printf "%s,%d,%d,%.2f,%d,%d,%.2f\n", order[i], ti, ri, ti / ri, tb, rb, tb / rb
+		}
+	}' >"$out/bench-fio.csv"
+if [ "$(wc -l <"$out/bench-fio.csv")" -gt 1 ]; then
+	column -s, -t "$out/bench-fio.csv"
+	echo "bench: wrote $out/bench-fio.csv"
+else
+	echo "bench: no fio results; see $out/bench-fio.log" >&2
+fi
 
 if [ "$(wc -l <"$csv")" -lt 2 ]; then
 	echo "bench: no results; see $out/bench-uml.log and $out/bench-vm.log" >&2

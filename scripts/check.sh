@@ -27,7 +27,7 @@ if [ "$what" = all ] || [ "$what" = sparse ]; then
 		exit 1
 	fi
 	if ! out=$(make -s -C "/usr/src/linux-headers-$kver" M="$top" CONFIG_TOYALLOC=m \
-		CONFIG_TOYALLOC_CTL=m C=2 modules 2>&1); then
+		CONFIG_TOYALLOC_CTL=m CONFIG_TOYALLOC_BLK=m C=2 modules 2>&1); then
 		echo "$out"
 		status=1
 	elif grep -E 'warning:|error:' <<<"$out"; then

@@ -18,6 +18,7 @@ packages=(
 	strace binutils sqlite3 git perl time
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 	qemu-system-x86 qemu-system-data busybox-static gnuplot-nox
+	e2fsprogs util-linux fio
 )
 
 missing=()

@@ -26,6 +26,9 @@
 #   vm         every check of qemu/guest/vmtest.sh in the VM, one count
 #              each: on 6.1 with the modules make built, on 6.12 with the
 #              ones DKMS installed (modprobe, /etc/modprobe.d), on 6.12-rt
+#   blk        every check of qemu/guest/blktest.sh in the VM (toyblk under
+#              ext4, e2fsck, fstrim, blkdiscard; the zone too small), one
+#              each; on 6.1, the line toyblk is built for
 #
 # Logs go to $TOYALLOC_CACHE/logs (default ~/.cache/toyalloc/logs).
 set -uo pipefail
@@ -67,7 +70,7 @@ step_other_kernel() {	# step_other_kernel LINE
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.d' \
 		"$top/Kbuild" "$top/Makefile" "$top/module" "$top/scripts" "$dir/"
-	if make -C "$dir" KDIR="/usr/src/linux-headers-$release" module >"$log" 2>&1 &&
+	if make -C "$dir" KDIR="/usr/src/linux-headers-$release" TOYBLK=n module >"$log" 2>&1 &&
 	   ! grep -q 'warning:' "$log"; then
 		result "$1: build with W=1, no warnings" OK
 	else
@@ -152,16 +155,19 @@ step_dkms() {
 	done
 }
 
-step_vm() {	# step_vm NAME [VAR=value...]: qemu/run.sh test in that environment
-	local name=$1 log=$logs/vmtest-$1.log ok bad
-	shift
-	env "$@" "$top/qemu/run.sh" test >"$log" 2>&1
+# qemu/guest/SCRIPT.sh in the VM, in that environment; it must reach
+# "SCRIPT: done".
+step_vm() {	# step_vm NAME SCRIPT [VAR=value...]
+	local name=$1 script=$2 log=$logs/$2-$1.log ok bad
+	shift 2
+	env TOYVM_TIMEOUT=900 TOYVM_ARGS="script=$script.sh" "$@" \
+		"$top/qemu/run.sh" test >"$log" 2>&1
 	grep -E '^(ok|not ok|#)' "$log" | sed "s/^/$name: /"
 	ok=$(grep -c '^ok ' "$log")
 	bad=$(grep -c '^not ok ' "$log")
 	passed=$((passed + ok))
 	failed=$((failed + bad))
-	grep -q '^vmtest: done' "$log" || result "VM test ran to the end (see $log)" FAIL
+	grep -q "^$script: done" "$log" || result "$name: $script ran to the end (see $log)" FAIL
 }
 
 # A suite that prints TAP lines and closes with "N passed, N failed".
@@ -196,10 +202,11 @@ step_kunit kunit-6.12 KUNIT_KERNEL=6.12
 step_kunit rt-6.12 KUNIT_KERNEL=6.12 KUNIT_ARCH=x86_64 KUNIT_CONFIG=rt
 step_sanitizer_reports rt-6.12 build-6.12-x86_64-rt
 step_dkms
-step_vm 6.1
-step_vm 6.12 KVER="$("$top/scripts/debian-kernel.sh" 6.12)" TOYVM_DKMS=1
+step_vm 6.1 vmtest
+step_vm 6.1 blktest
+step_vm 6.12 vmtest KVER="$("$top/scripts/debian-kernel.sh" 6.12)" TOYVM_DKMS=1
 rt_release=$("$top/scripts/debian-kernel.sh" 6.12-rt)
-step_vm 6.12-rt KVER="$rt_release" \
+step_vm 6.12-rt vmtest KVER="$rt_release" \
 	TOYVM_MODULES="${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/modules-$rt_release"
 
 echo "$passed passed, $failed failed"

@@ -2,7 +2,8 @@
 #
 # make run: load toyalloc, fragment its zone with a seeded workload and
 # watch it, give everything back and watch the zone coalesce; then a cache
-# growing and shrinking in /proc/toyslabinfo.  Lines between "=== BEGIN x"
+# growing and shrinking in /proc/toyslabinfo; a filesystem on toyblk
+# taking pages and fstrim giving them back.  Lines between "=== BEGIN x"
 # and "=== END x" are data the host turns into pictures (scripts/plot.sh).
 . /guest/lib.sh
 
@@ -63,6 +64,28 @@ toyctl kmalloc 100 >/dev/null
 toyctl release >/dev/null
 echo 0 >/sys/kernel/tracing/events/toyalloc/enable
 say sh -c "grep -o 'toy_[a-z_]*: .*' /sys/kernel/tracing/trace"
+
+echo
+echo "# toyblk: a RAM disk whose pages come from the zone.  ext4 on it, files"
+echo "# copied in, then removed and trimmed: the pages go back and merge."
+load_ext4
+say insmod /toyblk.ko size_mb=24
+say /usr/sbin/mkfs.ext4 -q -F -b 4096 -N 1024 /dev/toyblk0
+mkdir -p /mnt
+say mount -t ext4 /dev/toyblk0 /mnt
+say cp -a /lib /mnt/lib
+say sync
+say cat /proc/toybuddyinfo
+say grep -E '^(# name|toyblk-node)' /proc/toyslabinfo
+say rm -rf /mnt/lib
+say sync
+say /usr/sbin/fstrim -v /mnt
+say toyctl shrink
+say cat /proc/toybuddyinfo
+say umount /mnt
+say rmmod toyblk
+say toyctl shrink
+say cat /proc/toybuddyinfo
 
 unload
 echo

@@ -208,3 +208,60 @@ unexpected_taint() {
 mem_free_kb() {
 	awk '/^MemFree:/ { print $2 }' /proc/meminfo
 }
+
+# ext4 and what it needs, from the Debian kernel (brd is the benchmark's).
+load_ext4() {
+	while read -r ko; do
+		[ "$ko" = brd.ko ] && continue
+		/sbin/insmod "/lib/kmods/$ko" 2>/dev/null
+	done </lib/kmods/order
+	grep -qw ext4 /proc/filesystems
+}
+
+# Pages free in the zone: the counts of /proc/toybuddyinfo times 2^order.
+zone_free_pages() {
+	awk '{ p = 1; s = 0; for (i = 5; i <= 15; i++) { s += $i * p; p *= 2 } }
+		END { print s }' /proc/toybuddyinfo
+}
+
+# Pages of the zone in use, once every CPU's lists are given back.
+zone_used_pages() {
+	toyctl shrink >/dev/null
+	awk '{ p = 1; s = 0; for (i = 5; i <= 15; i++) { s += $i * p; p *= 2 } }
+		END { print 1024 * nr - s }' nr="$1" /proc/toybuddyinfo
+}
+
+# A pool of MiB of seeded pseudo-random text, 64-byte lines all different.
+make_pool() {	# make_pool FILE SEED MIB
+	awk -v seed="$2" -v mib="$3" 'BEGIN {
+		srand(seed)
+		for (n = 0; n < mib * 1024 * 1024; n += 64)
+			printf "%016d %08x%08x%08x%08x%08x%06x\n", n,
+				rand() * 4294967295, rand() * 4294967295,
+				rand() * 4294967295, rand() * 4294967295,
+				rand() * 4294967295, rand() * 16777215
+	}' >"$1"
+}
+
+# A seeded tree of files of many sizes cut from a pool, under DIR.
+make_tree() {	# make_tree DIR POOL SEED
+	mkdir -p "$1/a/b/c" "$1/d" "$1/e/f"
+	awk -v seed="$3" 'BEGIN {
+		srand(seed)
+		split("0 1 511 512 513 4095 4096 4097 8192 65536 131071 1048576", fixed)
+		for (i = 1; i <= 12; i++) print fixed[i]
+		for (i = 0; i < 40; i++) print int(rand() * rand() * 1048576)
+	}' | {
+		i=0
+		while read -r size; do
+			i=$((i + 1))
+			case $((i % 6)) in
+			0) dir=a ;; 1) dir=a/b ;; 2) dir=a/b/c ;; 3) dir=d ;; 4) dir=e ;; *) dir=e/f ;;
+			esac
+			off=$(( (i * 7919 * 64) % (3 * 1024 * 1024) + 1 ))
+			tail -c +"$off" "$2" | head -c "$size" >"$1/$dir/file$i"
+		done
+	}
+	# One large file, four pools back to back.
+	cat "$2" "$2" "$2" "$2" >"$1/d/large"
+}

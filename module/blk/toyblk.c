@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * toyblk: a RAM disk whose data lives in toyalloc's pages
+ *
+ * /dev/toyblk0 is a block device of size_mb MiB, in the manner of the
+ * kernel's brd.c, built on toyalloc's exported API only (<toyalloc.h>):
+ * each 4 KiB page of the disk is a page of toyalloc's default zone, taken
+ * on its first write; reading a page never written returns zeros and
+ * allocates nothing.  Discard and write-zeroes give whole pages back to the
+ * zone, where the buddy allocator merges them again (but a write-zeroes
+ * with REQ_NOUNMAP keeps its pages: the caller wants them provisioned).  toyalloc cannot be
+ * unloaded while toyblk is loaded, since toyblk uses its symbols; rmmod of
+ * toyblk gives every page and index node back.
+ *
+ * The index.  A radix tree of fixed height maps a page number of the disk
+ * to its page: each node is 64 slots of a toyalloc slab cache, toyblk-node
+ * (512 bytes, shown in /proc/toyslabinfo); interior slots point to nodes,
+ * leaf slots to data pages.  The height is chosen at load from the size,
+ * so a lookup is one array walk of at most four steps with no height
+ * checks.  Nodes stay until rmmod: they cost 8 bytes per page of the disk
+ * once written (0.2%), and freeing them would make every lookup race with
+ * a node free for no measurable gain.
+ *
+ * Concurrency.  blk-mq runs one hardware queue per CPU, so requests from
+ * several CPUs reach queue_rq at once.  Lookups are lockless under RCU;
+ * every change of the tree (a new node, a new page, a page taken out by a
+ * discard) is made under the device's mutex.  A new page is filled before
+ * it is published with rcu_assign_pointer(), so a concurrent reader sees
+ * zeros or the data, never a half-written page.  A discard takes pages out
+ * in batches and waits for an RCU grace period before it gives a batch back
+ * to the zone, so a read or write that found a page under rcu_read_lock()
+ * never copies into a page another user already holds.
+ *
+ * Why a mutex and BLK_MQ_F_BLOCKING: a first write allocates with GFP_NOIO,
+ * which lets toyalloc reclaim (drain every CPU's page lists, shrink its
+ * caches) before it fails, and a discard sleeps in synchronize_rcu(); both
+ * need a queue_rq that may sleep.  GFP_NOIO rather than GFP_KERNEL because
+ * reclaim must not start I/O on the device that asked.  But a request is
+ * often dispatched by a workqueue worker (kblockd, writeback), and such a
+ * worker of a WQ_MEM_RECLAIM queue must not wait for work on the system
+ * queue as toyalloc's reclaim does: there the allocation is GFP_NOWAIT,
+ * which still takes back what this CPU's lists hold.
+ *
+ * When the zone runs out, a write that needs a page (or node) fails: the
+ * request goes back to blk-mq with BLK_STS_RESOURCE, which retries it a
+ * little later, at most TOYBLK_RESOURCE_RETRIES times (a discard elsewhere
+ * may free pages meanwhile); then it ends with BLK_STS_IOERR and one
+ * rate-limited line in dmesg.  Sectors written before are never touched:
+ * an overwrite needs no allocation, so only the failed I/O is lost.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <toyalloc.h>
+
+#define TOYBLK_NAME		"toyblk0"
+#define TOYBLK_NODE_SHIFT	6
+#define TOYBLK_NODE_SLOTS	BIT(TOYBLK_NODE_SHIFT)
+#define TOYBLK_NODE_MASK	(TOYBLK_NODE_SLOTS - 1)
+/* 16 GiB: four levels of 64 slots index 2^24 pages. */
+#define TOYBLK_MAX_MB		16384
+/* Pages a discard collects before it waits for readers and frees them. */
+#define TOYBLK_BATCH		512
+/* BLK_STS_RESOURCE answers before a write without a page fails. */
+#define TOYBLK_RESOURCE_RETRIES	3
+#define TOYBLK_QUEUE_DEPTH	64
+#define TOYBLK_SECTORS_PER_PAGE	(PAGE_SIZE >> SECTOR_SHIFT)
+
+static int size_mb = 64;
+module_param(size_mb, int, 0444);
+MODULE_PARM_DESC(size_mb, "size of /dev/toyblk0 in MiB, 1..16384 (default 64)");
+
+/**
+ * struct toyblk_node - one node of the index
+ * @slot: interior nodes: the child nodes; leaves: the data pages
+ */
+struct toyblk_node {
+	void __rcu *slot[TOYBLK_NODE_SLOTS];
+};
+
+/**
+ * struct toyblk_cmd - per-request state, blk-mq's pdu
+ * @retries: BLK_STS_RESOURCE answers given to this request so far
+ */
+struct toyblk_cmd {
+	unsigned int retries;
+};
+
+/**
+ * struct toyblk - the disk
+ * @tag_set: blk-mq tag set, one hardware queue per CPU
+ * @disk: the gendisk, /dev/toyblk0
+ * @node_cache: the toyblk-node slab cache of the index
+ * @root: the top node of the index, allocated at load
+ * @top_shift: the shift of a page number that gives the root's slot
+ * @nr_pages: pages of the disk
+ * @mutex: serialises every change of the index and the use of @batch
+ * @batch: pages a discard took out and frees after a grace period
+ */
+struct toyblk {
+	struct blk_mq_tag_set tag_set;
+	struct gendisk *disk;
+	struct toy_cache *node_cache;
+	struct toyblk_node *root;
+	unsigned int top_shift;
+	pgoff_t nr_pages;
+	struct mutex mutex;	/* see @mutex above */
+	void *batch[TOYBLK_BATCH];
+};
+
+static struct toyblk *toyblk;
+
+/*
+ * The entry of page @idx, or NULL: lockless under rcu_read_lock(), or with
+ * the mutex held.
+ */
+static void *toyblk_lookup(struct toyblk *tb, pgoff_t idx)
+{
+	struct toyblk_node *node = tb->root;
+	unsigned int shift = tb->top_shift;
+	void *entry;
+
+	for (;;) {
+		entry = rcu_dereference_check(node->slot[(idx >> shift) & TOYBLK_NODE_MASK],
+					      lockdep_is_held(&tb->mutex));
+		if (!shift || !entry)
+			return entry;
+		node = entry;
+		shift -= TOYBLK_NODE_SHIFT;
+	}
+}
+
+/* GFP_NOIO where the reclaim it allows may wait for work items. */
+static gfp_t toyblk_gfp(void)
+{
+	return current->flags & PF_WQ_WORKER ? GFP_NOWAIT : GFP_NOIO;
+}
+
+/*
+ * The leaf slot of page @idx, allocating the missing nodes on the way.
+ * NULL when the zone has no room for a node.
+ */
+static void __rcu **toyblk_leaf_slot(struct toyblk *tb, pgoff_t idx)
+{
+	struct toyblk_node *node = tb->root, *child;
+	unsigned int shift = tb->top_shift;
+	void __rcu **slot;
+
+	lockdep_assert_held(&tb->mutex);
+	for (;;) {
+		slot = &node->slot[(idx >> shift) & TOYBLK_NODE_MASK];
+		if (!shift)
+			return slot;
+		child = rcu_dereference_protected(*slot, lockdep_is_held(&tb->mutex));
+		if (!child) {
+			child = toy_cache_alloc(tb->node_cache, toyblk_gfp());
+			if (!child)
+				return NULL;
+			memset(child, 0, sizeof(*child));
+			rcu_assign_pointer(*slot, child);
+		}
+		node = child;
+		shift -= TOYBLK_NODE_SHIFT;
+	}
+}
+
+/*
+ * Write @len bytes at @off of page @idx that has no page yet: a new page,
+ * zero but for the bytes written, published once it holds them.
+ */
+static int toyblk_write_new(struct toyblk *tb, pgoff_t idx, unsigned int off,
+			    const void *src, unsigned int len)
+{
+	void __rcu **slot;
+	void *page, *old;
+
+	page = toy_alloc_pages(toyblk_gfp(), 0);
+	if (!page)
+		return -ENOMEM;
+	if (len != PAGE_SIZE)
+		memset(page, 0, PAGE_SIZE);
+	memcpy(page + off, src, len);
+
+	mutex_lock(&tb->mutex);
+	slot = toyblk_leaf_slot(tb, idx);
+	if (!slot) {
+		mutex_unlock(&tb->mutex);
+		toy_free_pages(page, 0);
+		return -ENOMEM;
+	}
+	old = rcu_dereference_protected(*slot, lockdep_is_held(&tb->mutex));
+	if (old) {
+		/* Another writer was first: ours is a spare. */
+		memcpy(old + off, src, len);
+		mutex_unlock(&tb->mutex);
+		toy_free_pages(page, 0);
+		return 0;
+	}
+	rcu_assign_pointer(*slot, page);
+	mutex_unlock(&tb->mutex);
+	return 0;
+}
+
+/* Copy @len bytes at disk byte @pos, within one page, to or from @buf. */
+static int toyblk_copy(struct toyblk *tb, u64 pos, void *buf, unsigned int len,
+		       bool write)
+{
+	pgoff_t idx = pos >> PAGE_SHIFT;
+	unsigned int off = offset_in_page(pos);
+	void *page;
+
+	rcu_read_lock();
+	page = toyblk_lookup(tb, idx);
+	if (page) {
+		if (write)
+			memcpy(page + off, buf, len);
+		else
+			memcpy(buf, page + off, len);
+	} else if (!write) {
+		memset(buf, 0, len);
+	}
+	rcu_read_unlock();
+	if (page || !write)
+		return 0;
+	return toyblk_write_new(tb, idx, off, buf, len);
+}
+
+/* A read or a write: every segment, cut at the disk's page boundaries. */
+static int toyblk_rw(struct toyblk *tb, struct request *rq)
+{
+	bool write = req_op(rq) == REQ_OP_WRITE;
+	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	struct req_iterator iter;
+	struct bio_vec bvec;
+	unsigned int done, len;
+	void *buf;
+	int err = 0;
+
+	rq_for_each_segment(bvec, rq, iter) {
+		buf = kmap_local_page(bvec.bv_page) + bvec.bv_offset;
+		for (done = 0; done < bvec.bv_len && !err; done += len) {
+			len = min_t(unsigned int, bvec.bv_len - done,
+				    PAGE_SIZE - offset_in_page(pos));
+			err = toyblk_copy(tb, pos, buf + done, len, write);
+			pos += len;
+		}
+		if (write)
+			flush_dcache_page(bvec.bv_page);
+		kunmap_local(buf);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Wait until no lookup can still see the batch, then give it to the zone. */
+static void toyblk_free_batch(struct toyblk *tb, unsigned int n)
+{
+	lockdep_assert_held(&tb->mutex);
+	synchronize_rcu();
+	while (n)
+		toy_free_pages(tb->batch[--n], 0);
+}
+
+/*
+ * Take pages @first..@last (inclusive) of the subtree under @node, whose
+ * slots each cover 2^@shift pages from page @base, out of the index.
+ */
+static unsigned int toyblk_take_range(struct toyblk *tb, struct toyblk_node *node,
+				      unsigned int shift, pgoff_t base,
+				      pgoff_t first, pgoff_t last, unsigned int n)
+{
+	unsigned int i = (first - base) >> shift;
+	unsigned int end = min_t(pgoff_t, (last - base) >> shift, TOYBLK_NODE_MASK);
+	pgoff_t start;
+	void *entry;
+
+	lockdep_assert_held(&tb->mutex);
+	for (; i <= end; i++) {
+		entry = rcu_dereference_protected(node->slot[i],
+						  lockdep_is_held(&tb->mutex));
+		if (!entry)
+			continue;
+		if (shift) {
+			start = base + ((pgoff_t)i << shift);
+			n = toyblk_take_range(tb, entry, shift - TOYBLK_NODE_SHIFT,
+					      start, max(first, start),
+					      min(last, start + BIT(shift) - 1), n);
+			continue;
+		}
+		RCU_INIT_POINTER(node->slot[i], NULL);
+		tb->batch[n++] = entry;
+		if (n == TOYBLK_BATCH) {
+			toyblk_free_batch(tb, n);
+			n = 0;
+		}
+	}
+	return n;
+}
+
+/* Zero @len bytes at disk byte @pos, within one page, if it has a page. */
+static void toyblk_zero_part(struct toyblk *tb, u64 pos, unsigned int len)
+{
+	void *page;
+
+	lockdep_assert_held(&tb->mutex);
+	page = toyblk_lookup(tb, pos >> PAGE_SHIFT);
+	if (page)
+		memset(page + offset_in_page(pos), 0, len);
+}
+
+/*
+ * Discard or write-zeroes of @bytes at sector @sector: the whole pages in
+ * the range go back to the zone (they read as zeros from now on); for
+ * write-zeroes the parts of pages at either end are zeroed, for a discard
+ * they are left alone.  A write-zeroes with REQ_NOUNMAP is
+ * toyblk_zero_provision()'s.
+ */
+static void toyblk_discard(struct toyblk *tb, sector_t sector, u32 bytes,
+			   bool zero)
+{
+	u64 pos = (u64)sector << SECTOR_SHIFT, end = pos + bytes;
+	pgoff_t first = DIV_ROUND_UP(pos, PAGE_SIZE);
+	pgoff_t last = end >> PAGE_SHIFT;	/* exclusive */
+	unsigned int n;
+
+	mutex_lock(&tb->mutex);
+	if (zero && first > last) {
+		/* All of it inside one page. */
+		toyblk_zero_part(tb, pos, bytes);
+	} else if (zero) {
+		if (offset_in_page(pos))
+			toyblk_zero_part(tb, pos, PAGE_SIZE - offset_in_page(pos));
+		if (offset_in_page(end))
+			toyblk_zero_part(tb, end & PAGE_MASK, offset_in_page(end));
+	}
+	if (first < last) {
+		n = toyblk_take_range(tb, tb->root, tb->top_shift, 0, first,
+				      last - 1, 0);
+		if (n)
+			toyblk_free_batch(tb, n);
+	}
+	mutex_unlock(&tb->mutex);
+}
+
+/*
+ * Write-zeroes with REQ_NOUNMAP (mkfs zeroing its journal, fallocate's
+ * ZERO_RANGE): the range reads as zeros and keeps, or gets, its pages, so
+ * that later writes there cannot fail for want of one.
+ */
+static int toyblk_zero_provision(struct toyblk *tb, sector_t sector, u32 bytes)
+{
+	u64 pos = (u64)sector << SECTOR_SHIFT, end = pos + bytes;
+	void *zero = page_address(ZERO_PAGE(0));
+	unsigned int len;
+	int err;
+
+	for (; pos < end; pos += len) {
+		len = min_t(u64, end - pos, PAGE_SIZE - offset_in_page(pos));
+		err = toyblk_copy(tb, pos, zero, len, true);
+		if (err)
+			return err;
+		cond_resched();
+	}
+	return 0;
+}
+
+static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
+				    const struct blk_mq_queue_data *bd)
+{
+	struct request *rq = bd->rq;
+	struct toyblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct toyblk *tb = hctx->queue->queuedata;
+	int err = 0;
+
+	might_sleep();
+	blk_mq_start_request(rq);
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		err = toyblk_rw(tb, rq);
+		break;
+	case REQ_OP_WRITE_ZEROES:
+		if (rq->cmd_flags & REQ_NOUNMAP) {
+			err = toyblk_zero_provision(tb, blk_rq_pos(rq),
+						    blk_rq_bytes(rq));
+			break;
+		}
+		fallthrough;
+	case REQ_OP_DISCARD:
+		toyblk_discard(tb, blk_rq_pos(rq), blk_rq_bytes(rq),
+			       req_op(rq) == REQ_OP_WRITE_ZEROES);
+		break;
+	default:
+		/* The queue advertises no other operation. */
+		pr_err_ratelimited("%s: operation %s is not supported\n",
+				   TOYBLK_NAME, blk_op_str(req_op(rq)));
+		err = -EOPNOTSUPP;
+		break;
+	}
+	if (err == -ENOMEM) {
+		if (cmd->retries < TOYBLK_RESOURCE_RETRIES) {
+			cmd->retries++;
+			return BLK_STS_RESOURCE;
+		}
+		pr_err_ratelimited("%s: write of %u bytes at sector %llu failed: the toyalloc zone has no free page\n",
+				   TOYBLK_NAME, blk_rq_bytes(rq),
+				   (unsigned long long)blk_rq_pos(rq));
+	}
+	cmd->retries = 0;
+	blk_mq_end_request(rq, errno_to_blk_status(err));
+	return BLK_STS_OK;
+}
+
+static const struct blk_mq_ops toyblk_mq_ops = {
+	.queue_rq = toyblk_queue_rq,
+};
+
+static const struct block_device_operations toyblk_fops = {
+	.owner = THIS_MODULE,
+};
+
+/* Give back every data page and node under @node (of level @shift). */
+static void toyblk_free_tree(struct toyblk *tb, struct toyblk_node *node,
+			     unsigned int shift)
+{
+	void *entry;
+	unsigned int i;
+
+	for (i = 0; i < TOYBLK_NODE_SLOTS; i++) {
+		entry = rcu_dereference_protected(node->slot[i], true);
+		if (!entry)
+			continue;
+		if (shift)
+			toyblk_free_tree(tb, entry, shift - TOYBLK_NODE_SHIFT);
+		else
+			toy_free_pages(entry, 0);
+	}
+	toy_cache_free(tb->node_cache, node);
+}
+
+static int toyblk_init_queue(struct toyblk *tb)
+{
+	struct blk_mq_tag_set *set = &tb->tag_set;
+	struct request_queue *q;
+	int err;
+
+	set->ops = &toyblk_mq_ops;
+	set->nr_hw_queues = num_possible_cpus();
+	set->queue_depth = TOYBLK_QUEUE_DEPTH;
+	set->numa_node = NUMA_NO_NODE;
+	set->cmd_size = sizeof(struct toyblk_cmd);
+	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_BLOCKING;
+	err = blk_mq_alloc_tag_set(set);
+	if (err)
+		return err;
+
+	tb->disk = blk_mq_alloc_disk(set, tb);
+	if (IS_ERR(tb->disk)) {
+		err = PTR_ERR(tb->disk);
+		blk_mq_free_tag_set(set);
+		return err;
+	}
+	q = tb->disk->queue;
+	blk_queue_physical_block_size(q, PAGE_SIZE);
+	blk_queue_max_hw_sectors(q, BLK_DEF_MAX_SECTORS);
+	blk_queue_max_segments(q, USHRT_MAX);
+	blk_queue_max_segment_size(q, UINT_MAX);
+	q->limits.discard_granularity = PAGE_SIZE;
+	blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+	blk_queue_max_write_zeroes_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	/* A RAM disk's requests take microseconds: no clock reads for iostat. */
+	blk_queue_flag_clear(QUEUE_FLAG_IO_STAT, q);
+
+	/* No major: add_disk() gives the disk a dynamic one. */
+	tb->disk->fops = &toyblk_fops;
+	tb->disk->private_data = tb;
+	strscpy(tb->disk->disk_name, TOYBLK_NAME, DISK_NAME_LEN);
+	set_capacity(tb->disk, (sector_t)tb->nr_pages * TOYBLK_SECTORS_PER_PAGE);
+	return 0;
+}
+
+static void toyblk_destroy(struct toyblk *tb)
+{
+	if (tb->root)
+		toyblk_free_tree(tb, tb->root, tb->top_shift);
+	if (!IS_ERR_OR_NULL(tb->node_cache))
+		toy_cache_destroy(tb->node_cache);
+	kfree(tb);
+}
+
+static int __init toyblk_init(void)
+{
+	struct toyblk *tb;
+	int err;
+
+	if (size_mb < 1 || size_mb > TOYBLK_MAX_MB) {
+		pr_err("size_mb=%d is out of range 1..%d\n", size_mb, TOYBLK_MAX_MB);
+		return -EINVAL;
+	}
+	tb = kzalloc(sizeof(*tb), GFP_KERNEL);
+	if (!tb)
+		return -ENOMEM;
+	mutex_init(&tb->mutex);
+	tb->nr_pages = (pgoff_t)size_mb << (20 - PAGE_SHIFT);
+	while (tb->nr_pages > BIT(tb->top_shift + TOYBLK_NODE_SHIFT))
+		tb->top_shift += TOYBLK_NODE_SHIFT;
+
+	tb->node_cache = toy_kmem_cache_create("toyblk-node",
+					       sizeof(struct toyblk_node), 0, 0,
+					       NULL);
+	if (IS_ERR(tb->node_cache)) {
+		err = PTR_ERR(tb->node_cache);
+		pr_err("cannot create the toyblk-node cache: %d\n", err);
+		goto out;
+	}
+	tb->root = toy_cache_alloc(tb->node_cache, GFP_KERNEL);
+	if (!tb->root) {
+		err = -ENOMEM;
+		pr_err("no room in the toyalloc zone for the index: %d\n", err);
+		goto out;
+	}
+	memset(tb->root, 0, sizeof(*tb->root));
+
+	err = toyblk_init_queue(tb);
+	if (err) {
+		pr_err("cannot set up the blk-mq queue: %d\n", err);
+		goto out;
+	}
+	err = add_disk(tb->disk);
+	if (err) {
+		pr_err("cannot add %s: %d\n", TOYBLK_NAME, err);
+		put_disk(tb->disk);
+		blk_mq_free_tag_set(&tb->tag_set);
+		goto out;
+	}
+	toyblk = tb;
+	pr_info("%s: %d MiB in toyalloc pages, %u queues\n", TOYBLK_NAME,
+		size_mb, tb->tag_set.nr_hw_queues);
+	return 0;
+out:
+	toyblk_destroy(tb);
+	return err;
+}
+
+static void __exit toyblk_exit(void)
+{
+	struct toyblk *tb = toyblk;
+
+	del_gendisk(tb->disk);
+	put_disk(tb->disk);
+	blk_mq_free_tag_set(&tb->tag_set);
+	toyblk_destroy(tb);
+}
+
+module_init(toyblk_init);
+module_exit(toyblk_exit);
+
+MODULE_DESCRIPTION("toyblk: a RAM disk in toyalloc's pages");
+MODULE_LICENSE("GPL");
