@@ -8,8 +8,10 @@
  * another CPU could hold and leave interrupts on.  Draining, retuning and
  * validating still need every CPU's state.  As SLAB drained its arrays,
  * they run a function on each online CPU in turn, here from a work item
- * bound to that CPU, where nobody else can hold the CPU's lock while it
- * runs (toy_local_lock_cpu()).  The state of an offline CPU is
+ * bound to that CPU on a workqueue of their own (WQ_MEM_RECLAIM, since an
+ * allocation that reclaims waits on it), where only a holder that the
+ * work item preempted, on PREEMPT_RT, can hold the CPU's lock, and it is
+ * waited for (toy_local_lock_cpu()).  The state of an offline CPU is
  * visited from the calling CPU: nothing runs on an offline CPU, and
  * cpus_read_lock() keeps it offline meanwhile.
  *
@@ -31,21 +33,29 @@
 #include "../internal.h"
 
 struct toy_cpu_call {
+	struct work_struct work;
 	void (*fn)(int cpu, void *arg);
 	void *arg;
 	int cpu;
 };
 
-static long toy_cpu_call_here(void *data)
+static void toy_cpu_call_here(struct work_struct *work)
 {
-	struct toy_cpu_call *call = data;
+	struct toy_cpu_call *call = container_of(work, struct toy_cpu_call, work);
 
 	call->fn(call->cpu, call->arg);
-	return 0;
 }
 
 /* One visit at a time: two would meet at an offline CPU's state. */
 static DEFINE_MUTEX(toy_visit_mutex);
+
+/*
+ * The visits' own workqueue, with a rescuer, as mm_percpu_wq is for the
+ * kernel's drain_all_pages(): an allocation that reclaims waits on these
+ * visits, and may be made from a workqueue that itself serves reclaim
+ * (block I/O, writeback), which must not wait on one that does not.
+ */
+static struct workqueue_struct *toy_visit_wq;
 
 /**
  * toy_on_each_cpu() - call @fn(cpu, @arg) for every possible CPU
@@ -62,17 +72,22 @@ void toy_on_each_cpu(void (*fn)(int cpu, void *arg), void *arg)
 	struct toy_cpu_call call = { .fn = fn, .arg = arg };
 	int cpu;
 
+	might_sleep();
+	INIT_WORK_ONSTACK(&call.work, toy_cpu_call_here);
 	mutex_lock(&toy_visit_mutex);
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
 		call.cpu = cpu;
-		if (cpu_online(cpu))
-			work_on_cpu(cpu, toy_cpu_call_here, &call);
-		else
+		if (cpu_online(cpu)) {
+			queue_work_on(cpu, toy_visit_wq, &call.work);
+			flush_work(&call.work);
+		} else {
 			fn(cpu, arg);
+		}
 	}
 	cpus_read_unlock();
 	mutex_unlock(&toy_visit_mutex);
+	destroy_work_on_stack(&call.work);
 }
 
 static enum cpuhp_state toy_cpu_dead_state;
@@ -86,27 +101,36 @@ static int toy_cpu_dead_call(unsigned int cpu, struct hlist_node *node)
 }
 
 /**
- * toy_cpus_init() - set up the hotplug state of dead-CPU callbacks
+ * toy_cpus_init() - set up the visits' workqueue and the hotplug state of
+ *	dead-CPU callbacks
  *
- * Return: 0, or the error of cpuhp_setup_state_multi().
+ * Return: 0, -ENOMEM, or the error of cpuhp_setup_state_multi().
  */
 int toy_cpus_init(void)
 {
-	int ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "toyalloc:dead",
-					  NULL, toy_cpu_dead_call);
+	int ret;
 
-	if (ret < 0)
+	toy_visit_wq = alloc_workqueue("toyalloc_visit", WQ_MEM_RECLAIM, 0);
+	if (!toy_visit_wq)
+		return -ENOMEM;
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "toyalloc:dead",
+				      NULL, toy_cpu_dead_call);
+	if (ret < 0) {
+		destroy_workqueue(toy_visit_wq);
 		return ret;
+	}
 	toy_cpu_dead_state = ret;
 	return 0;
 }
 
 /**
- * toy_cpus_exit() - remove the hotplug state; every instance is gone
+ * toy_cpus_exit() - remove the hotplug state and the workqueue; every
+ *	instance is gone
  */
 void toy_cpus_exit(void)
 {
 	cpuhp_remove_multi_state(toy_cpu_dead_state);
+	destroy_workqueue(toy_visit_wq);
 }
 
 /**
