@@ -79,7 +79,7 @@ mkdir -p "$moddir"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.d' \
 	"$top/Kbuild" "$top/Makefile" "$top/module" "$top/scripts" "$moddir/"
-make -s -C "$moddir" KDIR="/usr/src/linux-headers-$release" TOYBLK=n module >/dev/null
+make -s -C "$moddir" KDIR="/usr/src/linux-headers-$release" module >/dev/null
 KVER=$release TOYVM_MODULES=$moddir TOYVM_TIMEOUT=1800 \
 	TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps init_on_alloc=0" \
 	"$top/qemu/run.sh" test >"$out/bench-vm-6.12.log" 2>&1 || true

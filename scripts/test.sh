@@ -70,7 +70,7 @@ step_other_kernel() {	# step_other_kernel LINE
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.d' \
 		"$top/Kbuild" "$top/Makefile" "$top/module" "$top/scripts" "$dir/"
-	if make -C "$dir" KDIR="/usr/src/linux-headers-$release" TOYBLK=n module >"$log" 2>&1 &&
+	if make -C "$dir" KDIR="/usr/src/linux-headers-$release" module >"$log" 2>&1 &&
 	   ! grep -q 'warning:' "$log"; then
 		result "$1: build with W=1, no warnings" OK
 	else
