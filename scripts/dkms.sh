@@ -25,8 +25,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 command -v dkms >/dev/null || { echo "dkms.sh: dkms is not installed (make deps)" >&2; exit 1; }
 
-if dkms status -m "$name" -v "$version" | grep -q .; then
-	dkms remove -m "$name" -v "$version" --all >/dev/null
+# Captured, not piped into grep -q: that would end dkms with SIGPIPE.
+if [ -n "$(dkms status -m "$name" -v "$version" 2>/dev/null)" ]; then
+	dkms remove -m "$name" -v "$version" --all >/dev/null 2>&1
 fi
 rm -rf "$src"
 mkdir -p "$src"
