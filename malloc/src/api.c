@@ -2,8 +2,8 @@
 /*
  * The exported API.  malloc() and free() of up to 1032 bytes try the calling
  * thread's cache first, inline, with no lock; everything else goes to the
- * thread's arena under its lock (bins.c), or to a mapping of its own from
- * mmap_threshold up (mmap.c).  A cache miss refills, and a full cache
+ * thread's arena under its lock (bins.c), or, from mmap_threshold up when
+ * the arena would have to grow, to a mapping of its own (mmap.c).  A cache miss refills, and a full cache
  * spills, half a cache's worth under one lock (tcache.c).  free() finds a
  * chunk's arena from the chunk, so a block may be freed by any thread; a
  * realloc() that still fits its chunk returns at once.
@@ -47,26 +47,38 @@ static void slow_path_enter(void)
 		tm_check_all();
 }
 
-/* nb bytes from the calling thread's arena, another arena, or a mapping. */
+/*
+ * nb bytes from the calling thread's arena, another arena, or a mapping.  A
+ * request past the mmap threshold is mapped only when no free chunk and not
+ * top can serve it, as glibc's sysmalloc() does: memory the arena already
+ * holds costs no system call, and a block grown by realloc() from there
+ * needs no mremap() either.
+ */
 static void *arena_malloc(size_t nb)
 {
 	struct tm_arena *ar = tm_tc.arena;
 	size_t threshold = __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED);
+	bool big = nb >= threshold;
 	void *m = NULL;
 
-	if (nb >= threshold && (m = tm_mmap_chunk(nb, 0)))
-		return m;
 	tm_lock(ar);
-	m = tm_int_malloc(ar, nb);
+	m = tm_int_malloc(ar, nb, !big);
 	if (m && nb <= TCACHE_MAX_SIZE)
 		tm_tcache_refill(ar, nb);
 	tm_unlock(ar);
+	if (!m && big && (m = tm_mmap_chunk(nb, 0)))
+		return m;
+	if (!m && big) {
+		tm_lock(ar);
+		m = tm_int_malloc(ar, nb, true);
+		tm_unlock(ar);
+	}
 	if (!m && ar != &tm_main_arena) {
 		tm_lock(&tm_main_arena);
-		m = tm_int_malloc(&tm_main_arena, nb);
+		m = tm_int_malloc(&tm_main_arena, nb, true);
 		tm_unlock(&tm_main_arena);
 	}
-	if (!m && nb < threshold)
+	if (!m && !big)
 		m = tm_mmap_chunk(nb, 0);
 	if (!m)
 		errno = ENOMEM;

@@ -22,7 +22,8 @@
  * (returning an exact fit, or splitting the last remainder for a small
  * request to keep locality), then best fit in the request's large bin, then
  * the smallest chunk of the next non-empty bin by the bitmap, then top
- * (consolidating fastbins once, then growing the arena).  While a fastbin or
+ * (consolidating fastbins once, then growing the arena, unless the caller
+ * would rather map a request past the mmap threshold than grow for it).  While a fastbin or
  * small bin is being taken from, extra chunks of the same size go to the
  * calling thread's cache, so the next requests need no lock.
  *
@@ -334,7 +335,7 @@ static void *take_top(struct tm_arena *ar, size_t nb)
 	return chunk2mem(top);
 }
 
-void *tm_int_malloc(struct tm_arena *ar, size_t nb)
+void *tm_int_malloc(struct tm_arena *ar, size_t nb, bool may_grow)
 {
 	void *m;
 
@@ -360,7 +361,7 @@ void *tm_int_malloc(struct tm_arena *ar, size_t nb)
 			tm_consolidate(ar);
 			continue;
 		}
-		if (tm_arena_grow(ar, nb))
+		if (!may_grow || tm_arena_grow(ar, nb))
 			return NULL;
 	}
 }
@@ -546,7 +547,7 @@ void *tm_int_realloc(struct tm_arena *ar, struct tm_chunk *p, size_t nb)
 /* An nb-byte chunk whose memory is align-aligned (align > MALLOC_ALIGN, a power of two). */
 void *tm_int_memalign(struct tm_arena *ar, size_t align, size_t nb)
 {
-	void *m = tm_int_malloc(ar, nb + align + MINSIZE);
+	void *m = tm_int_malloc(ar, nb + align + MINSIZE, true);
 	struct tm_chunk *p;
 
 	if (!m)

@@ -245,7 +245,7 @@ HIDDEN uintptr_t tm_random_key(void);
 HIDDEN const char *tm_getenv(const char *name);
 
 /* bins.c: callers hold ar->lock */
-HIDDEN void *tm_int_malloc(struct tm_arena *ar, size_t nb);
+HIDDEN void *tm_int_malloc(struct tm_arena *ar, size_t nb, bool may_grow);
 HIDDEN void tm_int_free(struct tm_arena *ar, struct tm_chunk *p, bool user);
 HIDDEN void *tm_int_realloc(struct tm_arena *ar, struct tm_chunk *p, size_t nb);
 HIDDEN void *tm_int_memalign(struct tm_arena *ar, size_t align, size_t nb);

@@ -90,7 +90,7 @@ void tm_tcache_refill(struct tm_arena *ar, size_t nb)
 		want = TCACHE_REFILL_BYTES / nb;
 
 	while (tm_tc.counts[tidx] < want) {
-		void *m = tm_int_malloc(ar, nb);
+		void *m = tm_int_malloc(ar, nb, true);
 		struct tm_chunk *p;
 
 		if (!m)
