@@ -30,7 +30,8 @@
  * free(p): into its fastbin if small; otherwise merged with free neighbours
  * through the boundary tags (every unlink checks fd->bk == p and bk->fd == p)
  * and put in the unsorted bin, or into top.  A large enough free triggers
- * fastbin consolidation and trimming of top, and a block freed into a free
+ * fastbin consolidation and trimming of top (with hysteresis: from twice the
+ * trim threshold of free top down to half of one), and a block freed into a free
  * chunk of MADVISE_FACTOR trim thresholds or more hands its pages back with
  * MADV_DONTNEED.
  */
@@ -419,9 +420,17 @@ static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size, boo
 	}
 
 	if (size >= FASTBIN_CONSOLIDATION_THRESHOLD && ar->top) {
+		size_t threshold = __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED);
+
 		if (ar->have_fast)
 			tm_consolidate(ar);
-		tm_arena_trim(ar, TRIM_KEEP, __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED));
+		/*
+		 * Hysteresis: trim only once twice the threshold is free, and keep
+		 * half a threshold, so that the next large blocks reuse pages
+		 * already faulted in instead of faulting in what was just given
+		 * back.
+		 */
+		tm_arena_trim(ar, TRIM_KEEP + threshold / 2, 2 * threshold);
 	}
 }
 
