@@ -62,6 +62,12 @@ static void *arena_malloc(size_t nb)
 	void *m = NULL;
 
 	tm_lock(ar);
+	tm_remote_drain(ar, true);
+	if (nb <= TCACHE_MAX_SIZE && tm_tc.entries[csize2tidx(nb)]) {
+		m = tcache_pop(tm_tc.entries[csize2tidx(nb)], csize2tidx(nb));
+		tm_unlock(ar);
+		return m;
+	}
 	m = tm_int_malloc(ar, nb, !big);
 	if (m && nb <= TCACHE_MAX_SIZE)
 		tm_tcache_refill(ar, nb);
@@ -364,6 +370,7 @@ EXPORT int toy_malloc_trim(size_t pad)
 		return 0;
 	for (ar = tm_arena_list; ar; ar = ar->next) {
 		tm_lock(ar);
+		tm_remote_drain(ar, false);
 		tm_consolidate(ar);
 		if (ar->top)
 			released += tm_arena_trim(ar, pad, 0);
