@@ -151,6 +151,21 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 	tm_unlock(ar);
 }
 
+/*
+ * A cacheable chunk that carries the cache key: fatal if it is in the cache
+ * already, else cached or freed as any other.  Out of line, so that
+ * toy_free() ends in tail calls only and needs no stack frame.
+ */
+static __attribute__((noinline)) void free_keyed(struct tm_chunk *p, size_t tidx)
+{
+	tm_tcache_double_free(chunk2mem(p), tidx);
+	if (tm_tc.counts[tidx] < tm_tc.limit) {
+		tcache_put(p, tidx);
+		return;
+	}
+	free_slow(p);
+}
+
 EXPORT void toy_free(void *m)
 {
 	struct tm_chunk *p;
@@ -164,8 +179,10 @@ EXPORT void toy_free(void *m)
 	if (tidx < TCACHE_BINS) {
 		struct tm_tcache_entry *e = m;
 
-		if (unlikely(e->key == tm_tcache_key))
-			tm_tcache_double_free(e, tidx);
+		if (unlikely(e->key == tm_tcache_key)) {
+			free_keyed(p, tidx);
+			return;
+		}
 		if (likely(tm_tc.counts[tidx] < tm_tc.limit)) {
 			tcache_put(p, tidx);
 			return;
