@@ -2,8 +2,8 @@
 /*
  * The exported API.  malloc() and free() of up to 1032 bytes try the calling
  * thread's cache first, inline, with no lock; everything else goes to the
- * thread's arena under its lock (bins.c), or to a mapping of its own from
- * mmap_threshold up (mmap.c).  A cache miss refills, and a full cache
+ * thread's arena under its lock (bins.c), or, from mmap_threshold up when
+ * the arena would have to grow, to a mapping of its own (mmap.c).  A cache miss refills, and a full cache
  * spills, half a cache's worth under one lock (tcache.c).  free() finds a
  * chunk's arena from the chunk, so a block may be freed by any thread; a
  * realloc() that still fits its chunk returns at once.
@@ -47,26 +47,44 @@ static void slow_path_enter(void)
 		tm_check_all();
 }
 
-/* nb bytes from the calling thread's arena, another arena, or a mapping. */
+/*
+ * nb bytes from the calling thread's arena, another arena, or a mapping.  A
+ * request past the mmap threshold is mapped only when no free chunk and not
+ * top can serve it, as glibc's sysmalloc() does: memory the arena already
+ * holds costs no system call, and a block grown by realloc() from there
+ * needs no mremap() either.
+ */
 static void *arena_malloc(size_t nb)
 {
 	struct tm_arena *ar = tm_tc.arena;
 	size_t threshold = __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED);
+	bool big = nb >= threshold;
 	void *m = NULL;
 
-	if (nb >= threshold && (m = tm_mmap_chunk(nb, 0)))
-		return m;
 	tm_lock(ar);
-	m = tm_int_malloc(ar, nb);
+	tm_remote_drain(ar, true);
+	if (nb <= TCACHE_MAX_SIZE && tm_tc.entries[csize2tidx(nb)]) {
+		m = tcache_pop(tm_tc.entries[csize2tidx(nb)], csize2tidx(nb));
+		tm_unlock(ar);
+		return m;
+	}
+	m = tm_int_malloc(ar, nb, !big);
 	if (m && nb <= TCACHE_MAX_SIZE)
 		tm_tcache_refill(ar, nb);
 	tm_unlock(ar);
+	if (!m && big && (m = tm_mmap_chunk(nb, 0)))
+		return m;
+	if (!m && big) {
+		tm_lock(ar);
+		m = tm_int_malloc(ar, nb, true);
+		tm_unlock(ar);
+	}
 	if (!m && ar != &tm_main_arena) {
 		tm_lock(&tm_main_arena);
-		m = tm_int_malloc(&tm_main_arena, nb);
+		m = tm_int_malloc(&tm_main_arena, nb, true);
 		tm_unlock(&tm_main_arena);
 	}
-	if (!m && nb < threshold)
+	if (!m && !big)
 		m = tm_mmap_chunk(nb, 0);
 	if (!m)
 		errno = ENOMEM;
@@ -133,6 +151,21 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 	tm_unlock(ar);
 }
 
+/*
+ * A cacheable chunk that carries the cache key: fatal if it is in the cache
+ * already, else cached or freed as any other.  Out of line, so that
+ * toy_free() ends in tail calls only and needs no stack frame.
+ */
+static __attribute__((noinline)) void free_keyed(struct tm_chunk *p, size_t tidx)
+{
+	tm_tcache_double_free(chunk2mem(p), tidx);
+	if (tm_tc.counts[tidx] < tm_tc.limit) {
+		tcache_put(p, tidx);
+		return;
+	}
+	free_slow(p);
+}
+
 EXPORT void toy_free(void *m)
 {
 	struct tm_chunk *p;
@@ -146,8 +179,10 @@ EXPORT void toy_free(void *m)
 	if (tidx < TCACHE_BINS) {
 		struct tm_tcache_entry *e = m;
 
-		if (unlikely(e->key == tm_tcache_key))
-			tm_tcache_double_free(e, tidx);
+		if (unlikely(e->key == tm_tcache_key)) {
+			free_keyed(p, tidx);
+			return;
+		}
 		if (likely(tm_tc.counts[tidx] < tm_tc.limit)) {
 			tcache_put(p, tidx);
 			return;
@@ -352,6 +387,7 @@ EXPORT int toy_malloc_trim(size_t pad)
 		return 0;
 	for (ar = tm_arena_list; ar; ar = ar->next) {
 		tm_lock(ar);
+		tm_remote_drain(ar, false);
 		tm_consolidate(ar);
 		if (ar->top)
 			released += tm_arena_trim(ar, pad, 0);

@@ -22,14 +22,16 @@
  * (returning an exact fit, or splitting the last remainder for a small
  * request to keep locality), then best fit in the request's large bin, then
  * the smallest chunk of the next non-empty bin by the bitmap, then top
- * (consolidating fastbins once, then growing the arena).  While a fastbin or
+ * (consolidating fastbins once, then growing the arena, unless the caller
+ * would rather map a request past the mmap threshold than grow for it).  While a fastbin or
  * small bin is being taken from, extra chunks of the same size go to the
  * calling thread's cache, so the next requests need no lock.
  *
  * free(p): into its fastbin if small; otherwise merged with free neighbours
  * through the boundary tags (every unlink checks fd->bk == p and bk->fd == p)
  * and put in the unsorted bin, or into top.  A large enough free triggers
- * fastbin consolidation and trimming of top, and a block freed into a free
+ * fastbin consolidation and trimming of top (with hysteresis: from twice the
+ * trim threshold of free top down to half of one), and a block freed into a free
  * chunk of MADVISE_FACTOR trim thresholds or more hands its pages back with
  * MADV_DONTNEED.
  */
@@ -334,7 +336,7 @@ static void *take_top(struct tm_arena *ar, size_t nb)
 	return chunk2mem(top);
 }
 
-void *tm_int_malloc(struct tm_arena *ar, size_t nb)
+void *tm_int_malloc(struct tm_arena *ar, size_t nb, bool may_grow)
 {
 	void *m;
 
@@ -360,7 +362,7 @@ void *tm_int_malloc(struct tm_arena *ar, size_t nb)
 			tm_consolidate(ar);
 			continue;
 		}
-		if (tm_arena_grow(ar, nb))
+		if (!may_grow || tm_arena_grow(ar, nb))
 			return NULL;
 	}
 }
@@ -418,9 +420,17 @@ static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size, boo
 	}
 
 	if (size >= FASTBIN_CONSOLIDATION_THRESHOLD && ar->top) {
+		size_t threshold = __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED);
+
 		if (ar->have_fast)
 			tm_consolidate(ar);
-		tm_arena_trim(ar, TRIM_KEEP, __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED));
+		/*
+		 * Hysteresis: trim only once twice the threshold is free, and keep
+		 * half a threshold, so that the next large blocks reuse pages
+		 * already faulted in instead of faulting in what was just given
+		 * back.
+		 */
+		tm_arena_trim(ar, TRIM_KEEP + threshold / 2, 2 * threshold);
 	}
 }
 
@@ -546,7 +556,7 @@ void *tm_int_realloc(struct tm_arena *ar, struct tm_chunk *p, size_t nb)
 /* An nb-byte chunk whose memory is align-aligned (align > MALLOC_ALIGN, a power of two). */
 void *tm_int_memalign(struct tm_arena *ar, size_t align, size_t nb)
 {
-	void *m = tm_int_malloc(ar, nb + align + MINSIZE);
+	void *m = tm_int_malloc(ar, nb + align + MINSIZE, true);
 	struct tm_chunk *p;
 
 	if (!m)

@@ -48,9 +48,11 @@
 
 /*
  * Growth and trimming: top grows by at least TOP_PAD, so that growth takes
- * few system calls; it is trimmed back to TRIM_KEEP once more than
- * trim_threshold bytes of it beyond TRIM_KEEP have ever been handed out
- * (pages top never gave out cost no memory, so they do not count).
+ * few system calls; free() trims it back to TRIM_KEEP + trim_threshold / 2
+ * once more than 2 * trim_threshold bytes of it beyond that have ever been
+ * handed out (pages top never gave out cost no memory, so they do not count):
+ * the gap between the two keeps memory that is freed and soon reused from
+ * being given back and faulted in again.
  */
 #define TOP_PAD		(1UL << 20)
 #define TRIM_KEEP	(128UL * 1024)
@@ -134,6 +136,7 @@ struct tm_arena {
 	char *brk_end;			/* main arena: where its brk region ends */
 	bool brk_failed;		/* main arena: sbrk failed once, use mmap'd segments */
 	size_t system_mem;		/* bytes of all segments */
+	struct tm_tcache_entry *remote;	/* chunks other threads' caches gave back: tcache.c */
 	struct tm_arena *next;
 	unsigned index;
 	unsigned attached;		/* threads using this arena */
@@ -245,7 +248,7 @@ HIDDEN uintptr_t tm_random_key(void);
 HIDDEN const char *tm_getenv(const char *name);
 
 /* bins.c: callers hold ar->lock */
-HIDDEN void *tm_int_malloc(struct tm_arena *ar, size_t nb);
+HIDDEN void *tm_int_malloc(struct tm_arena *ar, size_t nb, bool may_grow);
 HIDDEN void tm_int_free(struct tm_arena *ar, struct tm_chunk *p, bool user);
 HIDDEN void *tm_int_realloc(struct tm_arena *ar, struct tm_chunk *p, size_t nb);
 HIDDEN void *tm_int_memalign(struct tm_arena *ar, size_t align, size_t nb);
@@ -263,6 +266,7 @@ HIDDEN void tm_tcache_double_free(struct tm_tcache_entry *e, size_t tidx);
 HIDDEN void tm_tcache_flush(void);
 HIDDEN void tm_tcache_refill(struct tm_arena *ar, size_t nb);
 HIDDEN void tm_tcache_spill(size_t tidx);
+HIDDEN void tm_remote_drain(struct tm_arena *ar, bool to_cache);
 
 /* check.c */
 HIDDEN void __attribute__((noreturn, cold)) tm_fatal(const char *msg);

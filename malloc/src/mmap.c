@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Chunks with a mapping of their own, for requests of mmap_threshold bytes or
- * more: they never fragment an arena and go back to the system on free().
+ * more that the arena cannot serve without growing: they never fragment an
+ * arena and go back to the system on free().
  * The chunk starts at the mapping (or, when an alignment asks for it, at an
  * offset kept in prev_size) and has IS_MMAPPED set.
  *

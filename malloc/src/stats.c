@@ -78,6 +78,7 @@ EXPORT void toy_malloc_stats_get(struct toy_malloc_stats *st)
 	if (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) == 2) {
 		for (ar = tm_arena_list; ar; ar = ar->next) {
 			tm_lock(ar);
+			tm_remote_drain(ar, false);
 			arena_stats(ar, st);
 			tm_unlock(ar);
 			st->arenas++;

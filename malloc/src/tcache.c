@@ -15,6 +15,16 @@
  * no more than TCACHE_REFILL_BYTES) from the arena, an overflow gives back
  * all but the limit / 2 newest chunks, each to its own arena.
  *
+ * A chunk that an overflow gives back to another thread's arena (objects
+ * made by one thread and freed by another) takes no lock: the run of
+ * chunks for that arena is pushed onto the arena's `remote` stack with one
+ * compare-and-swap.  Whoever next takes that arena's lock to allocate
+ * empties the stack: chunks go straight into its cache while that has room
+ * for their size, the others are freed into the bins with every check of free().  The
+ * producer of such objects so gets them back without a trip through the
+ * bins, and its consumers never wait for its lock.  The stack's links are
+ * safe-linked like the cache's.
+ *
  * The cache lives in initial-exec TLS.  `limit` is 0 until the thread's first
  * slow-path call sets the cache up (which also maps the thread to an arena
  * and sets a pthread key whose destructor runs at thread exit), so an unset
@@ -72,8 +82,12 @@ void tm_tcache_flush(void)
 			tm_unlock(ar);
 		}
 	}
-	if (tm_tc.arena)
+	if (tm_tc.arena) {
+		tm_lock(tm_tc.arena);
+		tm_remote_drain(tm_tc.arena, false);
+		tm_unlock(tm_tc.arena);
 		tm_arena_detach(tm_tc.arena);
+	}
 }
 
 /*
@@ -90,7 +104,7 @@ void tm_tcache_refill(struct tm_arena *ar, size_t nb)
 		want = TCACHE_REFILL_BYTES / nb;
 
 	while (tm_tc.counts[tidx] < want) {
-		void *m = tm_int_malloc(ar, nb);
+		void *m = tm_int_malloc(ar, nb, true);
 		struct tm_chunk *p;
 
 		if (!m)
@@ -105,11 +119,55 @@ void tm_tcache_refill(struct tm_arena *ar, size_t nb)
 	}
 }
 
-/* The size is full: keep the limit / 2 newest chunks, free the others. */
+/* Push the run first..last of chunks of ar onto its remote stack. */
+static void remote_push(struct tm_arena *ar, struct tm_tcache_entry *first,
+			struct tm_tcache_entry *last)
+{
+	struct tm_tcache_entry *head = __atomic_load_n(&ar->remote, __ATOMIC_RELAXED);
+
+	do
+		last->next = PROTECT_PTR(&last->next, head);
+	while (!__atomic_compare_exchange_n(&ar->remote, &head, first, true, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED));
+}
+
+/*
+ * ar is locked: take every chunk off its remote stack, into this thread's
+ * cache while that has room for the chunk's size (if to_cache), else into
+ * the bins.
+ */
+void tm_remote_drain(struct tm_arena *ar, bool to_cache)
+{
+	struct tm_tcache_entry *e;
+
+	if (!__atomic_load_n(&ar->remote, __ATOMIC_RELAXED))
+		return;
+	e = __atomic_exchange_n(&ar->remote, NULL, __ATOMIC_ACQUIRE);
+	while (e) {
+		struct tm_tcache_entry *next;
+		struct tm_chunk *p = mem2chunk(e);
+		size_t tidx = csize2tidx(chunksize(p));
+
+		if (unlikely(!aligned_ok(e)))
+			tm_fatal("malloc(): unaligned remote chunk detected");
+		next = REVEAL_PTR(e->next);
+		if (to_cache && tidx < TCACHE_BINS && tm_tc.counts[tidx] < tm_tc.limit)
+			tcache_put(p, tidx);
+		else
+			tm_int_free(ar, p, true);
+		e = next;
+	}
+}
+
+/*
+ * The size is full: keep the limit / 2 newest chunks, free the others, into
+ * this thread's arena under its lock, onto the remote stacks of others.
+ */
 void tm_tcache_spill(size_t tidx)
 {
 	struct tm_tcache_entry *e = tm_tc.entries[tidx], *rest;
-	struct tm_arena *locked = NULL;
+	struct tm_tcache_entry *run = NULL, *run_last = NULL;
+	struct tm_arena *locked = NULL, *run_ar = NULL;
 	unsigned i, keep = tm_tc.limit / 2;
 
 	if (keep == 0) {
@@ -134,15 +192,28 @@ void tm_tcache_spill(size_t tidx)
 			tm_fatal("free(): unaligned chunk detected in tcache");
 		ar = arena_for_chunk(p);
 		rest->key = 0;
-		if (ar != locked) {
-			if (locked)
-				tm_unlock(locked);
-			tm_lock(ar);
-			locked = ar;
+		if (ar != tm_tc.arena) {
+			if (ar != run_ar && run) {
+				remote_push(run_ar, run, run_last);
+				run = NULL;
+			}
+			if (!run)
+				run_last = rest;
+			rest->next = PROTECT_PTR(&rest->next, run);
+			run = rest;
+			run_ar = ar;
+		} else {
+			if (!locked) {
+				tm_lock(ar);
+				tm_remote_drain(ar, false);
+				locked = ar;
+			}
+			tm_int_free(ar, p, true);
 		}
-		tm_int_free(ar, p, true);
 		rest = next;
 	}
+	if (run)
+		remote_push(run_ar, run, run_last);
 	if (locked)
 		tm_unlock(locked);
 }

@@ -4,7 +4,8 @@
  * half of the frees made by another thread than the allocating one, with
  * fork() called in the middle (the child must find a working allocator);
  * the thread cache returned at thread exit; arenas per thread and reused
- * after threads exit; fork while other threads hold arena locks.
+ * after threads exit; fork while other threads hold arena locks; blocks one
+ * thread frees for another coming back to the thread that made them.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -270,6 +271,64 @@ TM_TEST(blocks_go_back_to_their_own_arena)
 	/* Too large for the thread cache: each went back to the arena that made it. */
 	ASSERT_GE(before.in_use_bytes - after.in_use_bytes, freed);
 	ASSERT_EQ(0, toy_malloc_check());
+}
+
+#define HANDED 64
+
+static struct {
+	pthread_barrier_t freed;
+	void *made[HANDED], *again[HANDED];
+} handoff;
+
+/* Makes blocks for the main thread to free, then allocates the same size again. */
+static void *producer(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < HANDED; i++)
+		handoff.made[i] = toy_malloc(200);
+	pthread_barrier_wait(&handoff.freed);	/* main frees them */
+	pthread_barrier_wait(&handoff.freed);
+	for (i = 0; i < HANDED; i++)
+		handoff.again[i] = toy_malloc(200);
+	for (i = 0; i < HANDED; i++)
+		toy_free(handoff.again[i]);
+	return NULL;
+}
+
+TM_TEST(remote_frees_come_back_to_their_arena)
+{
+	struct toy_malloc_stats st;
+	int i, j, reused = 0;
+	pthread_t t;
+
+	toy_free(toy_malloc(1));
+	ASSERT_EQ(0, pthread_barrier_init(&handoff.freed, NULL, 2));
+	ASSERT_EQ(0, pthread_create(&t, NULL, producer, NULL));
+	pthread_barrier_wait(&handoff.freed);
+	for (i = 0; i < HANDED; i++) {
+		ASSERT_EQ((size_t)4, HDR_SIZE(handoff.made[i]) & 4) TH_LOG("NON_MAIN_ARENA bit");
+		memset(handoff.made[i], 0x5a, 200);
+		toy_free(handoff.made[i]);
+	}
+	/* All but the few this thread's cache keeps go back to the producer's arena... */
+	ASSERT_EQ(0, toy_malloc_check());
+	pthread_barrier_wait(&handoff.freed);
+	pthread_join(t, NULL);
+	/* ...and its next allocations of that size are served from them, each once. */
+	for (i = 0; i < HANDED; i++) {
+		for (j = 0; j < HANDED; j++)
+			if (handoff.again[i] == handoff.made[j])
+				reused++;
+		for (j = 0; j < i; j++)
+			ASSERT_NE(handoff.again[i], handoff.again[j]);
+	}
+	ASSERT_GE(reused, HANDED - 16);
+	toy_malloc_stats_get(&st);
+	ASSERT_EQ(st.system_bytes, st.in_use_bytes + st.free_bytes + st.fast_bytes + st.top_bytes);
+	ASSERT_EQ(0, toy_malloc_check());
+	pthread_barrier_destroy(&handoff.freed);
 }
 
 TEST_HARNESS_MAIN
