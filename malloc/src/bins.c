@@ -368,6 +368,46 @@ void *tm_int_malloc(struct tm_arena *ar, size_t nb, bool may_grow)
 }
 
 /*
+ * Merge the free chunk p (size bytes), whose successor next is nextsize
+ * bytes, with its free neighbours: into the unsorted bin, or into top when
+ * next is top.  free() and malloc_consolidate() both do it, and name
+ * themselves in the abort messages (consolidating: the latter).  Returns
+ * the merged chunk and sets *merged to its size.
+ */
+static struct tm_chunk *merge_neighbours(struct tm_arena *ar, struct tm_chunk *p, size_t size,
+					 struct tm_chunk *next, size_t nextsize,
+					 bool consolidating, size_t *merged)
+{
+	if (!prev_inuse(p)) {
+		size_t prevsize = p->prev_size;
+
+		p = chunk_at(p, -prevsize);
+		if (unlikely(chunksize(p) != prevsize))
+			tm_fatal(consolidating ? "corrupted size vs. prev_size in fastbins" :
+				 "corrupted size vs. prev_size while consolidating");
+		unlink_chunk(p);
+		size += prevsize;
+	}
+	if (next != ar->top) {
+		if (!inuse_at(next, nextsize)) {
+			unlink_chunk(next);
+			size += nextsize;
+		} else {
+			clear_inuse_at(next, 0);
+		}
+		unsorted_insert(ar, p, size, consolidating ?
+				"malloc_consolidate(): corrupted unsorted chunks" :
+				"free(): corrupted unsorted chunks");
+	} else {
+		size += nextsize;
+		set_head(p, size | PREV_INUSE | ar->flag);
+		ar->top = p;
+	}
+	*merged = size;
+	return p;
+}
+
+/*
  * Merge p (size bytes, not fast) with its free neighbours into the unsorted
  * bin or top.  When the program freed p (not the allocator splitting) and the
  * free chunk it ends up in is MADVISE_FACTOR times the trim threshold or
@@ -391,32 +431,12 @@ static void free_merge(struct tm_arena *ar, struct tm_chunk *p, size_t size, boo
 	if (unlikely(next->size <= CHUNK_HDR_SZ || nextsize >= ar->system_mem))
 		tm_fatal("free(): invalid next size (normal)");
 
-	if (!prev_inuse(p)) {
-		size_t prevsize = p->prev_size;
+	p = merge_neighbours(ar, p, size, next, nextsize, false, &size);
+	if (p != ar->top && user &&
+	    size >= MADVISE_FACTOR * __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED)) {
+		char *from = (char *)freed + (freed == p ? sizeof(struct tm_chunk) : 0);
 
-		p = chunk_at(p, -prevsize);
-		if (unlikely(chunksize(p) != prevsize))
-			tm_fatal("corrupted size vs. prev_size while consolidating");
-		unlink_chunk(p);
-		size += prevsize;
-	}
-	if (next != ar->top) {
-		if (!inuse_at(next, nextsize)) {
-			unlink_chunk(next);
-			size += nextsize;
-		} else {
-			clear_inuse_at(next, 0);
-		}
-		unsorted_insert(ar, p, size, "free(): corrupted unsorted chunks");
-		if (user && size >= MADVISE_FACTOR * __atomic_load_n(&tm_mp.trim_threshold, __ATOMIC_RELAXED)) {
-			char *from = (char *)freed + (freed == p ? sizeof(struct tm_chunk) : 0);
-
-			tm_madvise_range(from, (char *)freed + freed_size - from);
-		}
-	} else {
-		size += nextsize;
-		set_head(p, size | PREV_INUSE | ar->flag);
-		ar->top = p;
+		tm_madvise_range(from, (char *)freed + freed_size - from);
 	}
 
 	if (size >= FASTBIN_CONSOLIDATION_THRESHOLD && ar->top) {
@@ -479,27 +499,7 @@ void tm_consolidate(struct tm_arena *ar)
 			nextp = REVEAL_PTR(p->fd);
 			next = chunk_at(p, size);
 			nextsize = chunksize(next);
-			if (!prev_inuse(p)) {
-				size_t prevsize = p->prev_size;
-
-				p = chunk_at(p, -prevsize);
-				if (unlikely(chunksize(p) != prevsize))
-					tm_fatal("corrupted size vs. prev_size in fastbins");
-				unlink_chunk(p);
-				size += prevsize;
-			}
-			if (next != ar->top) {
-				if (!inuse_at(next, nextsize)) {
-					unlink_chunk(next);
-					size += nextsize;
-				} else {
-					clear_inuse_at(next, 0);
-				}
-				unsorted_insert(ar, p, size, "malloc_consolidate(): corrupted unsorted chunks");
-			} else {
-				set_head(p, (size + nextsize) | PREV_INUSE | ar->flag);
-				ar->top = p;
-			}
+			merge_neighbours(ar, p, size, next, nextsize, true, &size);
 		}
 	}
 }
