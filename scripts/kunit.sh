@@ -50,6 +50,13 @@ if [ "$config" = sanitizers ] || [ "$config" = rt ]; then
 fi
 
 mkdir -p "$build"
+# make trusts timestamps: objects built from another checkout may be newer
+# than this one's sources and would be linked in unseen.  Build afresh when
+# the checkout behind drivers/toyalloc changes.
+if [ "$(cat "$build/.toyalloc-source" 2>/dev/null)" != "$top" ]; then
+	rm -rf "$build/drivers/toyalloc"
+	echo "$top" >"$build/.toyalloc-source"
+fi
 cd "$tree"
 exec timeout -k 10 "${KUNIT_TIMEOUT:-1800}" \
 	python3 tools/testing/kunit/kunit.py run "${args[@]}" "$@"
