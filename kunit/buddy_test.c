@@ -630,28 +630,103 @@ static void buddy_pcp_test_bad_frees(struct kunit *test)
 	expect_drained_fresh(test, zone);
 }
 
-/* A list holds at most 8 pages' worth; the rest merges. */
+/*
+ * A CPU's lists hold fewer than high pages after a free: the free that
+ * reaches high gives a batch back, and what is left waits unmerged.
+ */
 static void buddy_pcp_test_bounded(struct kunit *test)
 {
 	struct toy_zone *zone = test_zone(test);
-	unsigned int order, i, n = 64;
+	unsigned int order, i, n;
+	unsigned long listed;
 	void **blocks;
 
+	n = zone->pcp_high + zone->pcp_batch + 8;
 	blocks = kunit_kcalloc(test, n, sizeof(*blocks), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, blocks);
 	for (order = 0; order <= 3; order++) {
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n >> order; i++) {
 			blocks[i] = toy_zone_alloc(zone, order, GFP_NOWAIT);
 			KUNIT_ASSERT_NOT_NULL(test, blocks[i]);
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n >> order; i++)
 			KUNIT_EXPECT_EQ(test, toy_zone_free(zone, blocks[i], order), 0);
-		KUNIT_EXPECT_LE_MSG(test, TEST_PAGES - toy_zone_free_pages(zone), 8UL,
+		listed = TEST_PAGES - toy_zone_free_pages(zone);
+		KUNIT_EXPECT_EQ_MSG(test, listed,
+				    (unsigned long)toy_zone_pcp_pages(zone, raw_smp_processor_id()),
 				    "order %u", order);
-		KUNIT_EXPECT_GT_MSG(test, TEST_PAGES - toy_zone_free_pages(zone), 0UL,
+		KUNIT_EXPECT_LT_MSG(test, listed, (unsigned long)zone->pcp_high,
+				    "order %u", order);
+		KUNIT_EXPECT_GE_MSG(test, listed,
+				    (unsigned long)zone->pcp_high - zone->pcp_batch - BIT(order),
 				    "order %u", order);
 		KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
 		expect_drained_fresh(test, zone);
+	}
+}
+
+/*
+ * high and batch follow the kernel's zone_highsize() and zone_batchsize()
+ * for a zone of the same size: the figures below are the kernel's rules
+ * worked by hand (min_free_kbytes = sqrt(16 * KiB); low watermark = min +
+ * max(min / 4, 0.1% of the zone); high = low / CPUs, at least 4 batches).
+ */
+static void buddy_pcp_test_kernel_sizes(struct kunit *test)
+{
+	static const struct {
+		unsigned int blocks, batch;
+		unsigned long low;
+	} sizes[] = {
+		/* 4 MiB: min 256 KiB = 64 pages, low 64 + 16 */
+		{ 1, 1, 80 },
+		/* 8 MiB: min 362 KiB = 90 pages, low 90 + 22 */
+		{ 2, 1, 112 },
+		/* 64 MiB: batch min(16, 256) / 4 = 4 -> 3; min 1024 KiB = 256 pages */
+		{ 16, 3, 320 },
+	};
+	unsigned int cpus = num_online_cpus(), i;
+	struct toy_zone *zone;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		zone = toy_test_zone(test, "kunit-size", sizes[i].blocks, TOY_ZONE_PCP);
+		KUNIT_EXPECT_EQ_MSG(test, zone->pcp_batch, sizes[i].batch,
+				    "%u blocks", sizes[i].blocks);
+		KUNIT_EXPECT_EQ_MSG(test, zone->pcp_high,
+				    max(sizes[i].low / cpus, 4UL * sizes[i].batch),
+				    "%u blocks, %u CPUs", sizes[i].blocks, cpus);
+	}
+}
+
+/*
+ * An empty list is filled with a batch of blocks in one round of the zone
+ * lock: the zone's free pages drop by the whole batch, the caller gets one
+ * block, and the rest wait on the list, refused as frees.
+ */
+static void buddy_pcp_test_refill(struct kunit *test)
+{
+	struct toy_zone *zone = toy_test_zone(test, "kunit-16", 16, TOY_ZONE_PCP);
+	unsigned int cpu, order, nr;
+	struct toy_zone_pcp *pcp;
+	void *block, *listed;
+
+	toy_test_pin_to_this_cpu(test);
+	cpu = raw_smp_processor_id();
+	pcp = per_cpu_ptr(zone->pcp, cpu);
+	KUNIT_ASSERT_EQ(test, zone->pcp_batch, 3U);
+	for (order = 0; order <= 3; order++) {
+		nr = max(zone->pcp_batch >> order, 2U);
+		block = toy_zone_alloc(zone, order, GFP_NOWAIT);
+		KUNIT_ASSERT_NOT_NULL(test, block);
+		KUNIT_EXPECT_EQ_MSG(test, toy_zone_free_pages(zone),
+				    toy_zone_nr_pages(zone) - (nr << order), "order %u", order);
+		KUNIT_EXPECT_EQ_MSG(test, pcp->count[order], nr - 1, "order %u", order);
+		listed = toy_page_to_virt(zone, list_first_entry(&pcp->lists[order],
+								 struct toy_page, lru));
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, listed, order), -EINVAL);
+		KUNIT_EXPECT_EQ(test, toy_zone_free(zone, block, order), 0);
+		KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
+		toy_zone_drain(zone);
+		KUNIT_EXPECT_EQ(test, toy_zone_free_pages(zone), toy_zone_nr_pages(zone));
 	}
 }
 
@@ -693,7 +768,7 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 {
 	struct toy_zone *zone = test_zone(test);
 	unsigned long free_before, free_taken, free_after;
-	unsigned int listed_count;
+	unsigned int listed_before, listed_count;
 	struct toy_zone_pcp *pcp;
 	int freed, freed_again;
 	void *listed, *page;
@@ -705,6 +780,7 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 
 	preempt_disable();
 	pcp = this_cpu_ptr(zone->pcp);
+	listed_before = pcp->count[0];
 	toy_test_set_held(&pcp->lock, 1);
 	free_before = toy_zone_free_pages(zone);
 	page = toy_zone_alloc(zone, 0, GFP_NOWAIT);
@@ -722,7 +798,7 @@ static void buddy_pcp_test_busy_lists(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, freed, 0);
 	KUNIT_EXPECT_EQ(test, freed_again, -EINVAL);
 	KUNIT_EXPECT_EQ(test, free_after, free_before);
-	KUNIT_EXPECT_EQ(test, listed_count, 1U);
+	KUNIT_EXPECT_EQ(test, listed_count, listed_before);
 	KUNIT_EXPECT_EQ(test, toy_zone_validate(zone), 0);
 	/* With the lists free again, the listed block is the next one out. */
 	KUNIT_EXPECT_PTR_EQ(test, toy_zone_alloc(zone, 0, GFP_NOWAIT), listed);
@@ -776,6 +852,8 @@ static struct kunit_case buddy_pcp_test_cases[] = {
 	KUNIT_CASE(buddy_pcp_test_reuse),
 	KUNIT_CASE(buddy_pcp_test_bad_frees),
 	KUNIT_CASE(buddy_pcp_test_bounded),
+	KUNIT_CASE(buddy_pcp_test_kernel_sizes),
+	KUNIT_CASE(buddy_pcp_test_refill),
 	KUNIT_CASE(buddy_pcp_test_drain_on_failure),
 	KUNIT_CASE(buddy_pcp_test_busy_lists),
 	KUNIT_CASE(buddy_pcp_test_reclaim_other_cpu),

@@ -65,13 +65,25 @@
  * per-CPU page lists do below PAGE_ALLOC_COSTLY_ORDER: a free of such a
  * block pushes it on its CPU's list of that order, and an allocation of
  * that order pops the most recently freed one, cache-hot, with neither
- * the zone lock nor a split or a merge.  A list longer than
- * toy_pcp_high() gives its oldest toy_pcp_batch() blocks back to the free
- * lists.  Listed blocks are still allocated in the buddy's eyes, so
- * /proc/toybuddyinfo does not count them, as /proc/buddyinfo does not
- * count the kernel's.  Unlike the kernel's, these lists are filled by
- * frees only, never in batches from the free lists, so an allocation that
- * finds its list empty takes exactly one block from the zone.
+ * the zone lock nor a split or a merge.  An allocation that finds its list
+ * empty fills it with a batch of blocks taken under one round of the zone
+ * lock; a free that brings a CPU's lists to high pages gives a batch of
+ * pages back, the oldest blocks of the freed order first.  Listed blocks
+ * are still allocated in the buddy's eyes, so /proc/toybuddyinfo does not
+ * count them, as /proc/buddyinfo does not count the kernel's.
+ *
+ * high and batch are the kernel's (mm/page_alloc.c), computed when the
+ * zone is made as the kernel computes them for a zone of the same size
+ * shared by the CPUs online: zone_batchsize() takes about 0.1% of the zone,
+ * at most 1 MiB, divides it by 4 and rounds it to 2^n - 1; zone_highsize()
+ * splits the zone's low watermark between the CPUs, and never goes below
+ * four batches.  A toy zone has no watermarks of its own, so the low
+ * watermark is the one the kernel would give a machine whose memory were
+ * the zone: min_free_kbytes = sqrt(16 * size in KiB), plus a quarter of it
+ * or watermark_scale_factor's 0.1% of the zone, whichever is more.  A zone
+ * of 16 blocks (64 MiB) shared by two CPUs gets batch 3 and high 160 pages
+ * per CPU; debugfs "pagesets" shows them beside each CPU's count, as
+ * /proc/zoneinfo does.
  *
  * Every list goes back to the free lists on toy_zone_drain(); this CPU's,
  * when an allocation finds the free lists empty; a CPU's, as soon as it
@@ -138,15 +150,37 @@
 /* The metadata cost per page that the design comment and README state. */
 static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct toy_page) == 48);
 
-/* A CPU keeps at most 8 pages per order: 32 pages (128 KiB) in all. */
-static unsigned int toy_pcp_high(unsigned int order)
+/* zone_batchsize() of the kernel for a zone of @nr_pages pages. */
+static unsigned int toy_pcp_batch_for(unsigned long nr_pages)
 {
-	return 8 >> order;
+	unsigned long batch = min(nr_pages >> 10, SZ_1M / PAGE_SIZE) / 4;
+
+	batch = max(batch, 1UL);
+	/* 2^n - 1: powers of two were found to alias badly in caches. */
+	batch = rounddown_pow_of_two(batch + batch / 2) - 1;
+	return max(batch, 1UL);
 }
 
-static unsigned int toy_pcp_batch(unsigned int order)
+/*
+ * zone_highsize() of the kernel for a zone of @nr_pages pages shared by
+ * @cpus CPUs, with the low watermark init_per_zone_wmark_min() and
+ * __setup_per_zone_wmarks() would set were the zone all of memory.
+ */
+static unsigned int toy_pcp_high_for(unsigned long nr_pages,
+				     unsigned int batch, unsigned int cpus)
 {
-	return max(1U, toy_pcp_high(order) / 2);
+	unsigned long kbytes = nr_pages << (PAGE_SHIFT - 10);
+	unsigned long min_kbytes = clamp(int_sqrt(kbytes * 16), 128UL, 262144UL);
+	unsigned long min = min_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long low = min + max(min / 4, mult_frac(nr_pages, 10UL, 10000UL));
+
+	return max(low / max(cpus, 1U), (unsigned long)batch * 4);
+}
+
+/* Blocks of @order an empty list is filled with, as the kernel's rmqueue_bulk(). */
+static unsigned int toy_pcp_refill_blocks(struct toy_zone *zone, unsigned int order)
+{
+	return zone->pcp_batch > 1 ? max(zone->pcp_batch >> order, 2U) : 1;
 }
 
 static bool toy_pcp_order(struct toy_zone *zone, unsigned int order)
@@ -297,7 +331,29 @@ static bool toy_pcp_take_all(struct toy_zone_pcp *pcp, struct list_head *blocks)
 		list_splice_init(&pcp->lists[order], &blocks[order]);
 		pcp->count[order] = 0;
 	}
+	pcp->pages = 0;
 	return any;
+}
+
+/*
+ * Move the oldest blocks of @pcp's lists to @blocks until a batch of pages
+ * has moved: those of @order first, the one just freed to, then the others'.
+ */
+static void toy_pcp_take_batch(struct toy_zone *zone, struct toy_zone_pcp *pcp,
+			       unsigned int order, struct list_head *blocks)
+{
+	unsigned int i, o, moved = 0;
+
+	for (i = 0; i < TOY_PCP_ORDERS; i++) {
+		o = (order + i) % TOY_PCP_ORDERS;
+		INIT_LIST_HEAD(&blocks[o]);
+		while (moved < zone->pcp_batch && pcp->count[o]) {
+			list_move(pcp->lists[o].prev, &blocks[o]);
+			pcp->count[o]--;
+			pcp->pages -= 1U << o;
+			moved += 1U << o;
+		}
+	}
 }
 
 static void toy_pcp_give_back_all(struct toy_zone *zone, struct list_head *blocks)
@@ -350,20 +406,20 @@ static void toy_block_handed_out(struct toy_page *page)
  * Take a block of @order off the free lists: the first block of the
  * smallest order that has one, split down.  NULL when there is none.
  */
-static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order)
+static struct toy_page *toy_buddy_take_locked(struct toy_zone *zone,
+					      unsigned int order)
 {
 	struct toy_page *page;
-	unsigned long flags, idx;
+	unsigned long idx;
 	unsigned int k;
 
-	spin_lock_irqsave(&zone->lock, flags);
+	lockdep_assert_held(&zone->lock);
+
 	for (k = order; k <= TOY_MAX_ORDER; k++)
 		if (zone->free_area[k].nr_free)
 			break;
-	if (k > TOY_MAX_ORDER) {
-		spin_unlock_irqrestore(&zone->lock, flags);
+	if (k > TOY_MAX_ORDER)
 		return NULL;
-	}
 
 	page = list_first_entry(&zone->free_area[k].free_list,
 				struct toy_page, lru);
@@ -376,7 +432,19 @@ static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order
 	}
 	WRITE_ONCE(page->state.meta, toy_meta(idx, order, true));
 	toy_block_handed_out(page);
-	zone->stats[order].allocs++;
+	return page;
+}
+
+/* toy_buddy_take_locked() for a user: the block counts as allocated. */
+static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order)
+{
+	struct toy_page *page;
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	page = toy_buddy_take_locked(zone, order);
+	if (page)
+		zone->stats[order].allocs++;
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
 }
@@ -393,22 +461,54 @@ static void toy_zone_alloc_failed(struct toy_zone *zone, unsigned int order,
 	trace_toy_page_alloc_fail(zone->name, order);
 }
 
-/* The most recently freed block of @order on this CPU's list, or NULL. */
+/*
+ * Fill @pcp's empty list of @order with up to @nr blocks off the free lists,
+ * in one round of the zone lock.  They stay allocated in the buddy's eyes and
+ * are marked freed, as every listed block is, so a free of one is refused.
+ * Returns how many it took.
+ */
+static unsigned int toy_pcp_refill(struct toy_zone *zone,
+				   struct toy_zone_pcp *pcp,
+				   unsigned int order, unsigned int nr)
+{
+	struct toy_page *page;
+	unsigned long flags;
+	unsigned int taken;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (taken = 0; taken < nr; taken++) {
+		page = toy_buddy_take_locked(zone, order);
+		if (!page)
+			break;
+		page->state.freed = 1;
+		list_add_tail(&page->lru, &pcp->lists[order]);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	pcp->count[order] += taken;
+	pcp->pages += taken << order;
+	return taken;
+}
+
+/*
+ * The most recently freed block of @order on this CPU's list, after a
+ * refill if the list was empty; NULL when the free lists had nothing either
+ * or when this call interrupted the CPU's work on its lists.
+ */
 static struct toy_page *toy_pcp_pop(struct toy_zone *zone, unsigned int order)
 {
 	struct toy_zone_pcp *pcp;
 	struct toy_page *page;
 
-	/* A hint, read unpinned: an empty list costs no lock round. */
-	if (!READ_ONCE(raw_cpu_ptr(zone->pcp)->count[order]))
-		return NULL;
 	if (!toy_local_trylock(&zone->pcp->lock))
 		return NULL;
 	pcp = this_cpu_ptr(zone->pcp);
+	if (list_empty(&pcp->lists[order]))
+		toy_pcp_refill(zone, pcp, order, toy_pcp_refill_blocks(zone, order));
 	page = list_first_entry_or_null(&pcp->lists[order], struct toy_page, lru);
 	if (page) {
 		list_del(&page->lru);
 		pcp->count[order]--;
+		pcp->pages -= 1U << order;
 		pcp->allocs[order]++;
 	}
 	toy_local_unlock(&zone->pcp->lock);
@@ -542,10 +642,9 @@ static const char *toy_bad_free_reason(struct toy_zone *zone, const void *addr,
 static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 			 unsigned int order)
 {
+	struct list_head trim[TOY_PCP_ORDERS];
 	struct toy_zone_pcp *pcp;
 	unsigned long flags;
-	unsigned int i;
-	LIST_HEAD(trim);
 
 	if (!toy_local_trylock(&zone->pcp->lock)) {
 		spin_lock_irqsave(&zone->lock, flags);
@@ -558,13 +657,15 @@ static void toy_pcp_push(struct toy_zone *zone, struct toy_page *page,
 	pcp = this_cpu_ptr(zone->pcp);
 	list_add(&page->lru, &pcp->lists[order]);
 	pcp->frees[order]++;
-	if (++pcp->count[order] > toy_pcp_high(order)) {
-		for (i = 0; i < toy_pcp_batch(order); i++)
-			list_move(pcp->lists[order].prev, &trim);
-		pcp->count[order] -= toy_pcp_batch(order);
+	pcp->count[order]++;
+	pcp->pages += 1U << order;
+	if (pcp->pages < zone->pcp_high) {
+		toy_local_unlock(&zone->pcp->lock);
+		return;
 	}
+	toy_pcp_take_batch(zone, pcp, order, trim);
 	toy_local_unlock(&zone->pcp->lock);
-	toy_pcp_give_back(zone, &trim, order);
+	toy_pcp_give_back_all(zone, trim);
 }
 
 /*
@@ -739,6 +840,21 @@ unsigned long toy_zone_free_pages(struct toy_zone *zone)
 	return pages;
 }
 EXPORT_SYMBOL_GPL(toy_zone_free_pages);
+
+/**
+ * toy_zone_pcp_pages() - pages waiting on a CPU's lists
+ * @zone: a zone created with TOY_ZONE_PCP
+ * @cpu: a possible CPU
+ *
+ * A figure to show, not to act on: the CPU goes on changing it.
+ *
+ * Return: the pages on @cpu's lists, the kernel's pcp->count.
+ */
+unsigned int toy_zone_pcp_pages(struct toy_zone *zone, int cpu)
+{
+	return READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->pages);
+}
+EXPORT_SYMBOL_IF_KUNIT(toy_zone_pcp_pages);
 
 /* Add what the per-CPU lists served to @stats. */
 static void toy_pcp_add_stats(struct toy_zone *zone, struct toy_order_stats *stats)
@@ -1038,6 +1154,9 @@ static int toy_zone_pcp_create(struct toy_zone *zone)
 		zone->pcp = alloc_percpu(struct toy_zone_pcp);
 	if (!zone->pcp)
 		return -ENOMEM;
+	zone->pcp_batch = toy_pcp_batch_for(toy_zone_nr_pages(zone));
+	zone->pcp_high = toy_pcp_high_for(toy_zone_nr_pages(zone), zone->pcp_batch,
+					  num_online_cpus());
 	for_each_possible_cpu(cpu) {
 		pcp = per_cpu_ptr(zone->pcp, cpu);
 		toy_local_trylock_init(&pcp->lock);

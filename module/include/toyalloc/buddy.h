@@ -119,6 +119,7 @@ struct toy_order_stats {
  *	work goes around them, to the free lists (cpus.h)
  * @lists: the blocks of each order, most recently freed first
  * @count: blocks on each list
+ * @pages: pages on all the lists, the kernel's pcp->count
  * @allocs: allocations each list served
  * @frees: frees each list took
  */
@@ -126,6 +127,7 @@ struct toy_zone_pcp {
 	struct toy_local_trylock lock;	/* see @lock above */
 	struct list_head lists[TOY_PCP_ORDERS];
 	unsigned int count[TOY_PCP_ORDERS];
+	unsigned int pages;
 	unsigned long allocs[TOY_PCP_ORDERS];
 	unsigned long frees[TOY_PCP_ORDERS];
 };
@@ -168,6 +170,9 @@ enum toy_zone_fail {
  *	address's offset from @base is its page index), else NULL
  * @nr_blocks: number of order-10 blocks
  * @pcp: the per-CPU lists of freed blocks, NULL without TOY_ZONE_PCP
+ * @pcp_high: pages a CPU's lists may hold before a free trims them
+ * @pcp_batch: pages a trim gives back, and (divided by 2^order) the blocks
+ *	an empty list is filled with
  * @pcp_busy_frees: frees that found their CPU's lists held (they
  *	interrupted that CPU's work on them) and went to the free lists
  * @cpu_dead: gives back the lists of a CPU that goes offline
@@ -187,6 +192,8 @@ struct toy_zone {
 	void *base;
 	unsigned int nr_blocks;
 	struct toy_zone_pcp __percpu *pcp;
+	unsigned int pcp_high;
+	unsigned int pcp_batch;
 	unsigned long pcp_busy_frees;
 	struct toy_cpu_dead cpu_dead;
 	struct mutex reclaim_mutex;	/* see @reclaim_mutex above */
@@ -380,6 +387,7 @@ static inline void *toy_page_to_virt(struct toy_zone *zone,
 
 unsigned long toy_zone_nr_pages(const struct toy_zone *zone);
 unsigned long toy_zone_free_pages(struct toy_zone *zone);
+unsigned int toy_zone_pcp_pages(struct toy_zone *zone, int cpu);
 int toy_zone_validate(struct toy_zone *zone);
 
 #endif /* _TOYALLOC_BUDDY_H */
