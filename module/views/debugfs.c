@@ -11,6 +11,8 @@
  *			the caches' free slabs came back), injected;
  *			per cache: allocs frees allochit allocmiss freehit
  *			freemiss grown reaped
+ *	pagesets	each online CPU's lists of freed pages: count, high
+ *			and batch, as the pagesets of /proc/zoneinfo
  *	zone_map	every block of the zone, "block offset order state
  *			side" (the lecture's view_chunk), for the first
  *			TOY_MAP_MAX_BLOCKS order-10 blocks
@@ -88,6 +90,23 @@ static int toy_zone_map_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(toy_zone_map);
 
+static int toy_pagesets_show(struct seq_file *m, void *v)
+{
+	struct toy_zone *zone = m->private;
+	int cpu;
+
+	seq_printf(m, "Node 0, zone %8s\n  pagesets", zone->name);
+	if (zone->pcp) {
+		for_each_online_cpu(cpu)
+			seq_printf(m, "\n    cpu: %i\n              count: %u\n              high:  %u\n              batch: %u",
+				   cpu, toy_zone_pcp_pages(zone, cpu),
+				   zone->pcp_high, zone->pcp_batch);
+	}
+	seq_putc(m, '\n');
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(toy_pagesets);
+
 static int toy_stats_show(struct seq_file *m, void *v)
 {
 	struct toy_order_stats stats[TOY_NR_ORDERS];
@@ -136,6 +155,8 @@ void toy_debugfs_init(struct toy_zone *zone, struct toy_caches *caches)
 	debugfs_create_file("extfrag_index", 0444, toy_debugfs_dir, zone,
 			    &toy_extfrag_index_fops);
 	debugfs_create_file("stats", 0444, toy_debugfs_dir, zone, &toy_stats_fops);
+	debugfs_create_file("pagesets", 0444, toy_debugfs_dir, zone,
+			    &toy_pagesets_fops);
 	debugfs_create_file("zone_map", 0444, toy_debugfs_dir, zone,
 			    &toy_zone_map_fops);
 	toy_fault_init(toy_debugfs_dir);

@@ -136,6 +136,30 @@ slabinfo_format_ok() {
 		/tmp/slabinfo.lines | cmp - /tmp/slabinfo.lines
 }
 
+# pagesets_are HIGH BATCH: every online CPU's high and batch in debugfs.
+pagesets_are() {
+	f=/sys/kernel/debug/toyalloc/pagesets
+	n=$(grep -c '^    cpu: ' $f)
+	[ "$n" -gt 0 ] &&
+	[ "$(grep -c "^              high:  $1\$" $f)" = "$n" ] &&
+	[ "$(grep -c "^              batch: $2\$" $f)" = "$n" ]
+}
+
+# debugfs pagesets is the pagesets block of /proc/zoneinfo: the zone line,
+# then for each online CPU its cpu, count, high and batch lines, each of a
+# shape (digits aside) the running kernel's own /proc/zoneinfo prints.
+pagesets_format_ok() {
+	f=/sys/kernel/debug/toyalloc/pagesets
+	[ "$(sed -n 1p $f)" = "$(printf 'Node 0, zone %8s' toy)" ] &&
+	[ "$(sed -n 2p $f)" = "  pagesets" ] || return 1
+	[ "$(sed 1,2d $f | wc -l)" = $((4 * $(grep -c ^processor /proc/cpuinfo))) ] ||
+		return 1
+	sed 's/[0-9][0-9]*/N/g' /proc/zoneinfo | sort -u >/tmp/zoneinfo.shapes
+	sed '1,2d; s/[0-9][0-9]*/N/g' $f | sort -u >/tmp/pagesets.shapes
+	[ "$(wc -l </tmp/pagesets.shapes)" = 4 ] &&
+	! grep -vxFf /tmp/zoneinfo.shapes /tmp/pagesets.shapes
+}
+
 # slabinfo_field CACHE N: field N of the cache's line.
 slabinfo_field() {
 	awk -v c="$1" -v n="$2" '$1 == c { print $n }' /proc/toyslabinfo

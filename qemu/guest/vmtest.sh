@@ -30,6 +30,9 @@ check "alloc order 0 through /dev/toyalloc" \
 	ctl_says "alloc 0" "handle 0 order 0 offset [0-9]+"
 check "an order-0 allocation fills its CPU's list with a batch of 3 pages" \
 	buddyinfo_is "1 0 1 1 1 1 1 1 1 1 15"
+check "debugfs pagesets: 16 blocks, 2 CPUs give the kernel's high 160, batch 3" \
+	pagesets_are 160 3
+check "debugfs pagesets has /proc/zoneinfo's pagesets format" pagesets_format_ok
 check "validator passes on a split zone" ctl_says validate ok
 check "free of the handle is acknowledged" ctl_says "free 0" "freed 0"
 check "the freed page waits on its CPU's list, unmerged" \
