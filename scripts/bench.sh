@@ -16,7 +16,8 @@
 # side's time as a multiple of the floor row's) and
 # qemu/build/bench-memory.txt (slab layouts), states the 2-CPU scaling of
 # each side and their ratio, and records the kernel configuration that
-# changes the kernel's side.
+# changes the kernel's side; qemu/build/bench-scaling.csv holds the 2-CPU
+# scaling of each side and the quartiles of their ratio.
 # Then fio on toyblk against brd in the same VM (qemu/guest/fiobench.sh):
 # medians of BENCH_REPS runs and toyblk/brd ratios to qemu/build/bench-fio.csv.
 #   BENCH_OPS (default 200000, UML) and BENCH_VM_OPS (default 20000),
@@ -45,17 +46,13 @@ to_csv() {
 		}'
 }
 
-# The 2-CPU scaling of each side (work two CPUs do against one: 2 x t1 / t2
-# from the smp-slab-hot rows of one run) and toyalloc's divided by the
-# kernel's, with the sum of the four rows' spreads as its relative spread.
-scaling() {
-	awk -F, -v env="$1" '$2 == env && $1 ~ /^smp-slab-hot-/ {
-			t[$1] = $3; k[$1] = $4; s += $6 + $7 }
-		END { if (t["smp-slab-hot-2cpu"] && k["smp-slab-hot-2cpu"]) {
-			st = 2 * t["smp-slab-hot-1cpu"] / t["smp-slab-hot-2cpu"]
-			sk = 2 * k["smp-slab-hot-1cpu"] / k["smp-slab-hot-2cpu"]
-			printf "  %s: 2-CPU scaling toyalloc %.2f, kernel %.2f, ratio %.2f +- %.0f%%\n",
-				env, st, sk, st / sk, s } }' "$csv"
+# "bench scaling: toy=S kernel=S ratio=R q1=Q q3=Q reps=N" of a VM log, the
+# 2-CPU scaling of each side (work two CPUs do against one: 2 x t1 / t2,
+# median over the repetitions) and the median and quartiles of each
+# repetition's toyalloc/kernel ratio -> a row of bench-scaling.csv.
+scaling_csv() {
+	tr -d '\r' | grep -o 'bench scaling: .*' | sed 's/[a-z0-9]*=//g' |
+		awk -v env="$1" '{ printf "%s,%s,%s,%s,%s,%s,%s\n", env, $3, $4, $5, $6, $7, $8 }'
 }
 
 echo "benchmark,env,toy_ns,kernel_ns,ratio,toy_spread,kernel_spread,toy_x_floor,kernel_x_floor" >"$csv"
@@ -71,6 +68,8 @@ make -s -C "$top" module >/dev/null
 TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps init_on_alloc=0" \
 	"$top/qemu/run.sh" test >"$out/bench-vm.log" 2>&1 || true
 to_csv qemu-smp2 <"$out/bench-vm.log" >>"$csv"
+echo "env,toy_scaling,kernel_scaling,ratio,ratio_q1,ratio_q3,reps" >"$out/bench-scaling.csv"
+scaling_csv qemu-smp2 <"$out/bench-vm.log" >>"$out/bench-scaling.csv"
 
 release=$("$top/scripts/debian-kernel.sh" 6.12)
 moddir=${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/modules-$release
@@ -84,6 +83,7 @@ KVER=$release TOYVM_MODULES=$moddir TOYVM_TIMEOUT=1800 \
 	TOYVM_ARGS="script=bench.sh benchops=$vm_ops benchreps=$reps init_on_alloc=0" \
 	"$top/qemu/run.sh" test >"$out/bench-vm-6.12.log" 2>&1 || true
 to_csv qemu-6.12-smp2 <"$out/bench-vm-6.12.log" >>"$csv"
+scaling_csv qemu-6.12-smp2 <"$out/bench-vm-6.12.log" >>"$out/bench-scaling.csv"
 
 echo "bench: fio on toyblk and brd in QEMU with 2 CPUs, $reps repetitions"
 TOYVM_FIO=1 TOYVM_TIMEOUT=1800 TOYVM_ARGS="script=fiobench.sh benchreps=$reps" \
@@ -122,9 +122,11 @@ if [ "$(wc -l <"$csv")" -lt 2 ]; then
 fi
 column -s, -t "$csv"
 echo "bench: wrote $csv"
-for env in qemu-smp2 qemu-6.12-smp2; do
-	scaling "$env"
-done
+echo "2-CPU scaling (work two CPUs do against one), medians over the repetitions;"
+echo "ratio is toyalloc's over the kernel's, with its quartiles:"
+awk -F, 'NR > 1 { printf "  %s: toyalloc %.2f, kernel %.2f, ratio %.3f (quartiles %.3f..%.3f, %d repetitions)\n",
+	$1, $2, $3, $4, $5, $6, $7 }' "$out/bench-scaling.csv"
+echo "bench: wrote $out/bench-scaling.csv"
 
 {
 	echo "Kernel configuration of the kernel's side:"

@@ -37,7 +37,13 @@
  *				CPU and freed by one on another, handed over
  *				through a lock-free ring: ns per object
  *
- * The SMP rows take TOY_BENCH_MAX_REPS repetitions whatever @reps says.
+ * The SMP rows take TOY_BENCH_MAX_REPS repetitions whatever @reps says,
+ * of TOY_BENCH_SMP_SCALE times @ops: two emulated CPUs on a busy host give
+ * the noisiest times.  Each repetition times one CPU and two on each side
+ * back to back, so it yields its own scaling ratio, toyalloc's 2-CPU/1-CPU
+ * scaling over the kernel's; the line "bench scaling:" gives the median of
+ * those ratios and their quartiles, the spread a claim about scaling has to
+ * beat.
  *
  * Results go to an emit callback, one struct toy_bench_result each.
  */
@@ -64,6 +70,7 @@
 #define TOY_BENCH_ZONE_BLOCKS	16
 #define TOY_BENCH_RING		256	/* a power of two */
 #define TOY_BENCH_FLOOR_SLOTS	16
+#define TOY_BENCH_SMP_SCALE	4
 /* In the page rows' argument: allocate with __GFP_ZERO. */
 #define TOY_BENCH_ZEROED	BIT(8)
 
@@ -473,7 +480,7 @@ static bool toy_bench_smp_round(struct toy_bench *b,
 				u64 toy[3][TOY_BENCH_MAX_REPS],
 				u64 kernel[3][TOY_BENCH_MAX_REPS], unsigned int rep)
 {
-	unsigned long ops = b->cfg->ops;
+	unsigned long ops = b->cfg->ops * TOY_BENCH_SMP_SCALE;
 	unsigned int n;
 
 	for (n = 0; n < 2; n++) {
@@ -495,10 +502,47 @@ static bool toy_bench_smp_round(struct toy_bench *b,
 	return true;
 }
 
+/* @a/@b in thousandths. */
+static u64 toy_bench_per_mille(u64 a, u64 b)
+{
+	return b ? div64_u64(a * 1000, b) : 0;
+}
+
+/*
+ * Each repetition's scaling (work two CPUs do against one: 2 x t1 / t2) of
+ * each side, and toyalloc's over the kernel's; the medians, and that
+ * ratio's quartiles.
+ */
+static void toy_bench_scaling(u64 toy[3][TOY_BENCH_MAX_REPS],
+			      u64 kernel[3][TOY_BENCH_MAX_REPS])
+{
+	u64 ts[TOY_BENCH_MAX_REPS], ks[TOY_BENCH_MAX_REPS], r[TOY_BENCH_MAX_REPS];
+	const unsigned int n = TOY_BENCH_MAX_REPS;
+	u64 t, k, m, q1, q3;
+	unsigned int rep;
+
+	for (rep = 0; rep < n; rep++) {
+		ts[rep] = toy_bench_per_mille(2 * toy[0][rep], toy[1][rep]);
+		ks[rep] = toy_bench_per_mille(2 * kernel[0][rep], kernel[1][rep]);
+		r[rep] = toy_bench_per_mille(ts[rep], ks[rep]);
+	}
+	sort(ts, n, sizeof(*ts), toy_cmp_u64, NULL);
+	sort(ks, n, sizeof(*ks), toy_cmp_u64, NULL);
+	sort(r, n, sizeof(*r), toy_cmp_u64, NULL);
+	t = ts[n / 2];
+	k = ks[n / 2];
+	m = r[n / 2];
+	q1 = r[n / 4];
+	q3 = r[3 * n / 4];
+	pr_info("bench scaling: toy=%llu.%03llu kernel=%llu.%03llu ratio=%llu.%03llu q1=%llu.%03llu q3=%llu.%03llu reps=%u\n",
+		t / 1000, t % 1000, k / 1000, k % 1000, m / 1000, m % 1000,
+		q1 / 1000, q1 % 1000, q3 / 1000, q3 % 1000, n);
+}
+
 static void toy_bench_smp(struct toy_bench *b)
 {
 	u64 toy[3][TOY_BENCH_MAX_REPS], kernel[3][TOY_BENCH_MAX_REPS];
-	unsigned long ops = b->cfg->ops;
+	unsigned long ops = b->cfg->ops * TOY_BENCH_SMP_SCALE;
 	char name[TOY_BENCH_NAME_LEN];
 	unsigned int rep, n;
 
@@ -507,6 +551,7 @@ static void toy_bench_smp(struct toy_bench *b)
 	for (rep = 0; rep < TOY_BENCH_MAX_REPS; rep++)
 		if (!toy_bench_smp_round(b, toy, kernel, rep))
 			return;
+	toy_bench_scaling(toy, kernel);
 	/* Wall time per operation of one CPU: equal to 1 CPU's when scaling is perfect. */
 	for (n = 0; n < 2; n++) {
 		snprintf(name, sizeof(name), "smp-slab-hot-%ucpu", n + 1);
