@@ -432,19 +432,20 @@ static void toyblk_work(struct work_struct *work)
 		err = toyblk_rw(tb, rq, GFP_NOIO);
 		break;
 	}
-	if (err == -ENOMEM) {
-		if (cmd->retries < TOYBLK_RESOURCE_RETRIES) {
-			cmd->retries++;
-			blk_mq_requeue_request(rq, false);
-			blk_mq_delay_kick_requeue_list(rq->q, TOYBLK_RETRY_MS);
-			return;
-		}
+	/* -ENOMEM is the one error here. */
+	if (err && cmd->retries < TOYBLK_RESOURCE_RETRIES) {
+		cmd->retries++;
+		blk_mq_requeue_request(rq, false);
+		blk_mq_delay_kick_requeue_list(rq->q, TOYBLK_RETRY_MS);
+		return;
+	}
+	if (err)
 		pr_err_ratelimited("%s: write of %u bytes at sector %llu failed: the toyalloc zone has no free page\n",
 				   TOYBLK_NAME, blk_rq_bytes(rq),
 				   (unsigned long long)blk_rq_pos(rq));
-	}
 	cmd->retries = 0;
-	blk_mq_end_request(rq, errno_to_blk_status(err));
+	/* Not BLK_STS_RESOURCE, which the caller would take for -ENOMEM. */
+	blk_mq_end_request(rq, err ? BLK_STS_IOERR : BLK_STS_OK);
 }
 
 static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
