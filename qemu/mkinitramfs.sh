@@ -48,8 +48,12 @@ for ko in toyalloc toyalloc_ctl; do
 		exit 1
 	fi
 done
-# toyblk is built for the 6.1 line only (see Makefile).
-[ -f "$modules/toyblk.ko" ] && cp "$modules/toyblk.ko" "$root/"
+# toyblk is left out by TOYBLK=n (see Makefile).
+if [ -f "$modules/toyblk.ko" ]; then
+	cp "$modules/toyblk.ko" "$root/"
+elif [ -f "$modules/toyblk.ko.xz" ]; then
+	xz -dc "$modules/toyblk.ko.xz" >"$root/toyblk.ko"
+fi
 if [ "${TOYVM_DKMS:-0}" = 1 ]; then
 	mkdir -p "$root/lib/modules/$kver/updates/dkms"
 	cp "$modules"/* "$root/lib/modules/$kver/updates/dkms/"

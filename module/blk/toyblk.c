@@ -83,6 +83,8 @@
 #define TOYBLK_RESOURCE_RETRIES	3
 #define TOYBLK_RETRY_MS		3
 #define TOYBLK_QUEUE_DEPTH	64
+/* 1.25 MiB, 6.1's BLK_DEF_MAX_SECTORS: a 1 MiB write is one request. */
+#define TOYBLK_MAX_HW_SECTORS	2560
 #define TOYBLK_SECTORS_PER_PAGE	(PAGE_SIZE >> SECTOR_SHIFT)
 
 static int size_mb = 64;
@@ -516,10 +518,68 @@ static void toyblk_free_tree(struct toyblk *tb, struct toyblk_node *node,
 	toy_cache_free(tb->node_cache, node);
 }
 
+/*
+ * The disk and its queue: pages of 4 KiB, a 1 MiB write in one request,
+ * discard and write-zeroes of any length; no rotation, no entropy and (a
+ * RAM disk's requests take microseconds) no clock reads for iostat.  Since
+ * 6.10 the limits go to blk_mq_alloc_disk() and the flags are features of
+ * the limits; before, both are set on the queue.  Kbuild tells which.
+ */
+#ifdef TOYBLK_QUEUE_LIMITS
+static struct gendisk *toyblk_alloc_disk(struct toyblk *tb)
+{
+	struct queue_limits lim = {
+		.physical_block_size = PAGE_SIZE,
+		.max_hw_sectors = TOYBLK_MAX_HW_SECTORS,
+		.max_segments = USHRT_MAX,
+		.max_segment_size = UINT_MAX,
+		.discard_granularity = PAGE_SIZE,
+		.max_hw_discard_sectors = UINT_MAX >> SECTOR_SHIFT,
+		.max_write_zeroes_sectors = UINT_MAX >> SECTOR_SHIFT,
+	};
+	struct gendisk *disk;
+	int err;
+
+	disk = blk_mq_alloc_disk(&tb->tag_set, &lim, tb);
+	if (IS_ERR(disk))
+		return disk;
+	/* blk_mq_alloc_disk() turns iostat on. */
+	lim = queue_limits_start_update(disk->queue);
+	lim.features &= ~BLK_FEAT_IO_STAT;
+	err = queue_limits_commit_update(disk->queue, &lim);
+	if (err) {
+		put_disk(disk);
+		return ERR_PTR(err);
+	}
+	return disk;
+}
+#else
+static struct gendisk *toyblk_alloc_disk(struct toyblk *tb)
+{
+	struct request_queue *q;
+	struct gendisk *disk;
+
+	disk = blk_mq_alloc_disk(&tb->tag_set, tb);
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
+	blk_queue_physical_block_size(q, PAGE_SIZE);
+	blk_queue_max_hw_sectors(q, TOYBLK_MAX_HW_SECTORS);
+	blk_queue_max_segments(q, USHRT_MAX);
+	blk_queue_max_segment_size(q, UINT_MAX);
+	q->limits.discard_granularity = PAGE_SIZE;
+	blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+	blk_queue_max_write_zeroes_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	blk_queue_flag_clear(QUEUE_FLAG_IO_STAT, q);
+	return disk;
+}
+#endif
+
 static int toyblk_init_queue(struct toyblk *tb)
 {
 	struct blk_mq_tag_set *set = &tb->tag_set;
-	struct request_queue *q;
 	int err;
 
 	set->ops = &toyblk_mq_ops;
@@ -532,24 +592,12 @@ static int toyblk_init_queue(struct toyblk *tb)
 	if (err)
 		return err;
 
-	tb->disk = blk_mq_alloc_disk(set, tb);
+	tb->disk = toyblk_alloc_disk(tb);
 	if (IS_ERR(tb->disk)) {
 		err = PTR_ERR(tb->disk);
 		blk_mq_free_tag_set(set);
 		return err;
 	}
-	q = tb->disk->queue;
-	blk_queue_physical_block_size(q, PAGE_SIZE);
-	blk_queue_max_hw_sectors(q, BLK_DEF_MAX_SECTORS);
-	blk_queue_max_segments(q, USHRT_MAX);
-	blk_queue_max_segment_size(q, UINT_MAX);
-	q->limits.discard_granularity = PAGE_SIZE;
-	blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
-	blk_queue_max_write_zeroes_sectors(q, UINT_MAX >> SECTOR_SHIFT);
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
-	/* A RAM disk's requests take microseconds: no clock reads for iostat. */
-	blk_queue_flag_clear(QUEUE_FLAG_IO_STAT, q);
 
 	/* No major: add_disk() gives the disk a dynamic one. */
 	tb->disk->fops = &toyblk_fops;
