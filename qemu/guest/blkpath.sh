@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Where a synchronous write to toyblk spends its time, against brd: 4 KiB
-# random writes and reads by one fio job on each device, with psync (a
-# pwrite() that waits in the kernel) and with io_uring at iodepth=1 (one
-# request in flight, submitted by io_uring_enter()), both 64 MiB and filled
-# once.  Per I/O it prints the context switches of the fio process
-# (fio's own count, from getrusage), those of the whole system
-# (/proc/stat ctxt) and the hardware queue runs made by kblockd (work items
-# blk_mq_run_work_fn, counted by a trace histogram), one line per run:
+# Where a synchronous write to toyblk spends its time, against brd (a bio
+# driver) and null_blk (the kernel's blk-mq test device, memory-backed, one
+# queue per CPU, requests completed in queue_rq as toyblk does): 4 KiB
+# random writes and reads by one fio job on 64 MiB of each device, filled
+# once, with psync (a pwrite() that waits in the kernel) and with io_uring
+# at iodepth=1 (one request in flight, submitted by io_uring_enter()).
+# Per I/O it prints the context switches of the fio process (fio's own
+# count, from getrusage), those of the whole system (/proc/stat ctxt) and
+# the hardware queue runs made by kblockd (work items blk_mq_run_work_fn,
+# counted by a trace histogram), one line per run:
 # "path: JOB ENGINE DEV iops=N fio_cs=X sys_cs=X kblockd=X".
 . /guest/lib.sh
 
@@ -19,7 +21,10 @@ reps=${benchreps:-3}
 load nr_blocks=24
 insmod /toyblk.ko size_mb=64
 /sbin/insmod /lib/kmods/brd.ko rd_nr=1 rd_size=65536 max_part=0
-for dev in /dev/toyblk0 /dev/ram0; do
+/sbin/insmod /lib/kmods/configfs.ko
+/sbin/insmod /lib/kmods/null_blk.ko nr_devices=1 queue_mode=2 submit_queues=2 \
+	memory_backed=1 gb=1 bs=4096 irqmode=0
+for dev in /dev/toyblk0 /dev/ram0 /dev/nullb0; do
 	dd if=/dev/zero of=$dev bs=1M count=64 oflag=direct 2>/dev/null
 done
 [ -f $TRACE/trace ] || mount -t tracefs nodev $TRACE
@@ -46,7 +51,8 @@ path_job() {
 	runs=$(kblockd_runs)
 	before=$(ctxt)
 	$FIO --name="$job" --filename="$dev" --direct=1 --ioengine="$engine" \
-		--time_based --runtime=3 --output-format=terse --terse-version=3 \
+		--size=64m --time_based --runtime=3 \
+		--output-format=terse --terse-version=3 \
 		"$@" >/tmp/path.out
 	after=$(ctxt)
 	runs=$(($(kblockd_runs) - runs))
@@ -64,7 +70,7 @@ i=0
 while [ $i -lt "$reps" ]; do
 	for engine in psync io_uring; do
 		for rw in randwrite randread; do
-			for dev in /dev/toyblk0 /dev/ram0; do
+			for dev in /dev/toyblk0 /dev/ram0 /dev/nullb0; do
 				path_job "$rw-4k" $engine $dev --rw=$rw --bs=4k --iodepth=1
 			done
 		done
