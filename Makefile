@@ -24,10 +24,9 @@
 SHELL := /bin/bash
 KVER ?= $(shell scripts/debian-kernel.sh 2>/dev/null)
 KDIR ?= $(if $(KVER),/usr/src/linux-headers-$(KVER),$(shell scripts/debian-kernel.sh --running))
-# toyblk is written against 6.1's block API (blk_mq_alloc_disk() and the
-# queue setters later kernels replaced with queue_limits): it is built
-# where the kernel still exports them, and TOYBLK=n leaves it out anyway.
-TOYBLK ?= $(if $(shell grep -sw blk_queue_max_discard_sectors $(KDIR)/Module.symvers),m,n)
+# toyblk is built for every kernel (Kbuild picks the block API it has);
+# TOYBLK=n leaves it out.
+TOYBLK ?= m
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m \
 	CONFIG_TOYALLOC_BLK=$(TOYBLK)
 

@@ -48,8 +48,12 @@ for ko in toyalloc toyalloc_ctl; do
 		exit 1
 	fi
 done
-# toyblk is built for the 6.1 line only (see Makefile).
-[ -f "$modules/toyblk.ko" ] && cp "$modules/toyblk.ko" "$root/"
+# toyblk is left out by TOYBLK=n (see Makefile).
+if [ -f "$modules/toyblk.ko" ]; then
+	cp "$modules/toyblk.ko" "$root/"
+elif [ -f "$modules/toyblk.ko.xz" ]; then
+	xz -dc "$modules/toyblk.ko.xz" >"$root/toyblk.ko"
+fi
 if [ "${TOYVM_DKMS:-0}" = 1 ]; then
 	mkdir -p "$root/lib/modules/$kver/updates/dkms"
 	cp "$modules"/* "$root/lib/modules/$kver/updates/dkms/"
@@ -72,9 +76,12 @@ ln -s mke2fs "$root/usr/sbin/mkfs.ext4"
 install -D -m 0644 /etc/mke2fs.conf "$root/etc/mke2fs.conf"
 [ "${TOYVM_FIO:-0}" = 1 ] && add_binary /usr/bin/fio
 
-# ext4 and brd as modprobe would load them, decompressed if need be.
+# ext4 and brd as modprobe would load them, decompressed if need be; with
+# fio, null_blk too (qemu/guest/blkpath.sh compares with it).
 mkdir -p "$root/lib/kmods"
-for mod in ext4 brd; do
+kmods="ext4 brd"
+[ "${TOYVM_FIO:-0}" = 1 ] && kmods="$kmods null_blk"
+for mod in $kmods; do
 	modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r ko; do
 	name=$(basename "$ko")

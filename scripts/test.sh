@@ -28,7 +28,8 @@
 #              ones DKMS installed (modprobe, /etc/modprobe.d), on 6.12-rt
 #   blk        every check of qemu/guest/blktest.sh in the VM (toyblk under
 #              ext4, e2fsck, fstrim, blkdiscard; the zone too small), one
-#              each; on 6.1, the line toyblk is built for
+#              each: on 6.1 with the modules make built, on 6.12 with the
+#              ones DKMS installed
 #
 # Logs go to $TOYALLOC_CACHE/logs (default ~/.cache/toyalloc/logs).
 set -uo pipefail
@@ -78,7 +79,7 @@ step_other_kernel() {	# step_other_kernel LINE
 		result "$1: build with W=1, no warnings (see $log)" FAIL
 	fi
 	if make -C "/usr/src/linux-headers-$release" M="$dir" CONFIG_TOYALLOC=m \
-		CONFIG_TOYALLOC_CTL=m C=2 modules >"$log.sparse" 2>&1 &&
+		CONFIG_TOYALLOC_CTL=m CONFIG_TOYALLOC_BLK=m C=2 modules >"$log.sparse" 2>&1 &&
 	   ! grep -E 'warning:|error:' "$log.sparse"; then
 		result "$1: sparse clean" OK
 	else
@@ -205,6 +206,7 @@ step_dkms
 step_vm 6.1 vmtest
 step_vm 6.1 blktest
 step_vm 6.12 vmtest KVER="$("$top/scripts/debian-kernel.sh" 6.12)" TOYVM_DKMS=1
+step_vm 6.12 blktest KVER="$("$top/scripts/debian-kernel.sh" 6.12)" TOYVM_DKMS=1
 rt_release=$("$top/scripts/debian-kernel.sh" 6.12-rt)
 step_vm 6.12-rt vmtest KVER="$rt_release" \
 	TOYVM_MODULES="${TOYALLOC_CACHE:-$HOME/.cache/toyalloc}/modules-$rt_release"

@@ -22,31 +22,36 @@
  * a node free for no measurable gain.
  *
  * Concurrency.  blk-mq runs one hardware queue per CPU, so requests from
- * several CPUs reach queue_rq at once.  Lookups are lockless under RCU;
- * every change of the tree (a new node, a new page, a page taken out by a
- * discard) is made under the device's mutex.  A new page is filled before
- * it is published with rcu_assign_pointer(), so a concurrent reader sees
- * zeros or the data, never a half-written page.  A discard takes pages out
- * in batches and waits for an RCU grace period before it gives a batch back
- * to the zone, so a read or write that found a page under rcu_read_lock()
- * never copies into a page another user already holds.
+ * several CPUs reach queue_rq at once.  Lookups are lockless under RCU, and
+ * so is a first write: it fills its new page, then installs it (and any
+ * node missing on the way) with cmpxchg(), which publishes it, as brd does
+ * with xa_cmpxchg(); a writer that finds its slot taken writes into the
+ * winner's page and frees its own, which nobody else ever saw.  A concurrent
+ * reader sees zeros or the data, never a half-written page.  Nodes stay
+ * until rmmod, so walking them needs no protection.  A discard takes pages
+ * out with xchg(), in batches, under the device's mutex (which serialises
+ * discards and their batch), and waits for an RCU grace period before it
+ * gives a batch back to the zone, so a read or write that found a page under
+ * rcu_read_lock() never copies into a page another user already holds.
  *
- * Why a mutex and BLK_MQ_F_BLOCKING: a first write allocates with GFP_NOIO,
- * which lets toyalloc reclaim (drain every CPU's page lists, shrink its
- * caches) before it fails, and a discard sleeps in synchronize_rcu(); both
- * need a queue_rq that may sleep.  GFP_NOIO rather than GFP_KERNEL because
- * reclaim must not start I/O on the device that asked.  But a request is
- * often dispatched by a workqueue worker (kblockd, writeback), and such a
- * worker of a WQ_MEM_RECLAIM queue must not wait for work on the system
- * queue as toyalloc's reclaim does: there the allocation is GFP_NOWAIT,
- * which still takes back what this CPU's lists hold.
+ * queue_rq never sleeps (no BLK_MQ_F_BLOCKING), as brd's submit_bio does
+ * not: on a blocking queue blk-mq sends even a synchronous queue run to
+ * kblockd and guards every dispatch with SRCU.  A first write allocates
+ * with GFP_NOWAIT, which takes what the lists and free areas hold; only
+ * when that fails, and for discards and write-zeroes (which wait for a
+ * grace period), is the request handed to a work item on toyblk's own
+ * WQ_MEM_RECLAIM workqueue.  There the allocation is GFP_NOIO, which lets
+ * toyalloc reclaim (drain every CPU's page lists, shrink its caches,
+ * waiting on its own WQ_MEM_RECLAIM workqueue) before it fails; GFP_NOIO
+ * rather than GFP_KERNEL because reclaim must not start I/O on the device
+ * that asked.
  *
- * When the zone runs out, a write that needs a page (or node) fails: the
- * request goes back to blk-mq with BLK_STS_RESOURCE, which retries it a
- * little later, at most TOYBLK_RESOURCE_RETRIES times (a discard elsewhere
- * may free pages meanwhile); then it ends with BLK_STS_IOERR and one
- * rate-limited line in dmesg.  Sectors written before are never touched:
- * an overwrite needs no allocation, so only the failed I/O is lost.
+ * When the zone runs out even so, the worker puts the request back to blk-mq
+ * to be dispatched again TOYBLK_RETRY_MS later, as a BLK_STS_RESOURCE answer
+ * would (a discard elsewhere may free pages meanwhile), at most
+ * TOYBLK_RESOURCE_RETRIES times; then it ends with BLK_STS_IOERR and one
+ * rate-limited line in dmesg.  Sectors written before are never touched: an
+ * overwrite needs no allocation, so only the failed I/O is lost.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -60,9 +65,9 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include <toyalloc.h>
 
@@ -74,9 +79,12 @@
 #define TOYBLK_MAX_MB		16384
 /* Pages a discard collects before it waits for readers and frees them. */
 #define TOYBLK_BATCH		512
-/* BLK_STS_RESOURCE answers before a write without a page fails. */
+/* Dispatches again before a write without a page fails, and their delay. */
 #define TOYBLK_RESOURCE_RETRIES	3
+#define TOYBLK_RETRY_MS		3
 #define TOYBLK_QUEUE_DEPTH	64
+/* 1.25 MiB, 6.1's BLK_DEF_MAX_SECTORS: a 1 MiB write is one request. */
+#define TOYBLK_MAX_HW_SECTORS	2560
 #define TOYBLK_SECTORS_PER_PAGE	(PAGE_SIZE >> SECTOR_SHIFT)
 
 static int size_mb = 64;
@@ -93,9 +101,11 @@ struct toyblk_node {
 
 /**
  * struct toyblk_cmd - per-request state, blk-mq's pdu
- * @retries: BLK_STS_RESOURCE answers given to this request so far
+ * @work: serves the request on toyblk's workqueue, where it may sleep
+ * @retries: times this request was put back for want of a page so far
  */
 struct toyblk_cmd {
+	struct work_struct work;
 	unsigned int retries;
 };
 
@@ -107,12 +117,14 @@ struct toyblk_cmd {
  * @root: the top node of the index, allocated at load
  * @top_shift: the shift of a page number that gives the root's slot
  * @nr_pages: pages of the disk
- * @mutex: serialises every change of the index and the use of @batch
+ * @wq: where requests that may sleep are served
+ * @mutex: serialises discards and the use of @batch
  * @batch: pages a discard took out and frees after a grace period
  */
 struct toyblk {
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
+	struct workqueue_struct *wq;
 	struct toy_cache *node_cache;
 	struct toyblk_node *root;
 	unsigned int top_shift;
@@ -124,99 +136,110 @@ struct toyblk {
 static struct toyblk *toyblk;
 
 /*
- * The entry of page @idx, or NULL: lockless under rcu_read_lock(), or with
- * the mutex held.
+ * The slot of page @idx's entry in its leaf node, or NULL when a node on the
+ * way is missing.  Nodes live until rmmod, so the walk needs no lock; the
+ * entry in the slot is the caller's to protect.
  */
-static void *toyblk_lookup(struct toyblk *tb, pgoff_t idx)
+static void __rcu **toyblk_find_slot(struct toyblk *tb, pgoff_t idx)
 {
 	struct toyblk_node *node = tb->root;
 	unsigned int shift = tb->top_shift;
-	void *entry;
 
-	for (;;) {
-		entry = rcu_dereference_check(node->slot[(idx >> shift) & TOYBLK_NODE_MASK],
-					      lockdep_is_held(&tb->mutex));
-		if (!shift || !entry)
-			return entry;
-		node = entry;
-		shift -= TOYBLK_NODE_SHIFT;
+	for (; shift; shift -= TOYBLK_NODE_SHIFT) {
+		node = rcu_dereference_raw(node->slot[(idx >> shift) & TOYBLK_NODE_MASK]);
+		if (!node)
+			return NULL;
 	}
-}
-
-/* GFP_NOIO where the reclaim it allows may wait for work items. */
-static gfp_t toyblk_gfp(void)
-{
-	return current->flags & PF_WQ_WORKER ? GFP_NOWAIT : GFP_NOIO;
+	return &node->slot[idx & TOYBLK_NODE_MASK];
 }
 
 /*
- * The leaf slot of page @idx, allocating the missing nodes on the way.
- * NULL when the zone has no room for a node.
+ * The page of page @idx, or NULL: lockless under rcu_read_lock(), or with
+ * the mutex held, since only a discard, which holds it, takes pages out.
  */
-static void __rcu **toyblk_leaf_slot(struct toyblk *tb, pgoff_t idx)
+static void *toyblk_lookup(struct toyblk *tb, pgoff_t idx)
 {
-	struct toyblk_node *node = tb->root, *child;
+	void __rcu **slot = toyblk_find_slot(tb, idx);
+
+	return slot ? rcu_dereference_check(*slot, lockdep_is_held(&tb->mutex)) : NULL;
+}
+
+/*
+ * Install @new in the empty @slot, unless another got there first: then
+ * its entry.  cmpxchg() is a full barrier, so whoever finds @new also sees
+ * what was written into it before.
+ */
+static void *toyblk_install(void __rcu **slot, void *new)
+{
+	return unrcu_pointer(cmpxchg(slot, NULL, RCU_INITIALIZER(new)));
+}
+
+/*
+ * The leaf slot of page @idx, allocating the missing nodes on the way with
+ * @gfp.  NULL when the zone has no room for a node.
+ */
+static void __rcu **toyblk_leaf_slot(struct toyblk *tb, pgoff_t idx, gfp_t gfp)
+{
+	struct toyblk_node *node = tb->root, *child, *old;
 	unsigned int shift = tb->top_shift;
 	void __rcu **slot;
 
-	lockdep_assert_held(&tb->mutex);
-	for (;;) {
+	for (; shift; shift -= TOYBLK_NODE_SHIFT) {
 		slot = &node->slot[(idx >> shift) & TOYBLK_NODE_MASK];
-		if (!shift)
-			return slot;
-		child = rcu_dereference_protected(*slot, lockdep_is_held(&tb->mutex));
+		child = rcu_dereference_raw(*slot);
 		if (!child) {
-			child = toy_cache_alloc(tb->node_cache, toyblk_gfp());
+			child = toy_cache_alloc(tb->node_cache, gfp);
 			if (!child)
 				return NULL;
 			memset(child, 0, sizeof(*child));
-			rcu_assign_pointer(*slot, child);
+			old = toyblk_install(slot, child);
+			if (old) {
+				/* Another writer was first: ours was never seen. */
+				toy_cache_free(tb->node_cache, child);
+				child = old;
+			}
 		}
 		node = child;
-		shift -= TOYBLK_NODE_SHIFT;
 	}
+	return &node->slot[idx & TOYBLK_NODE_MASK];
 }
 
 /*
- * Write @len bytes at @off of page @idx that has no page yet: a new page,
- * zero but for the bytes written, published once it holds them.
+ * Write @len bytes at @off of page @idx that had no page: a new page, zero
+ * but for the bytes written, published once it holds them.
  */
 static int toyblk_write_new(struct toyblk *tb, pgoff_t idx, unsigned int off,
-			    const void *src, unsigned int len)
+			    const void *src, unsigned int len, gfp_t gfp)
 {
 	void __rcu **slot;
 	void *page, *old;
 
-	page = toy_alloc_pages(toyblk_gfp(), 0);
+	slot = toyblk_leaf_slot(tb, idx, gfp);
+	if (!slot)
+		return -ENOMEM;
+	page = toy_alloc_pages(gfp, 0);
 	if (!page)
 		return -ENOMEM;
 	if (len != PAGE_SIZE)
 		memset(page, 0, PAGE_SIZE);
 	memcpy(page + off, src, len);
 
-	mutex_lock(&tb->mutex);
-	slot = toyblk_leaf_slot(tb, idx);
-	if (!slot) {
-		mutex_unlock(&tb->mutex);
-		toy_free_pages(page, 0);
-		return -ENOMEM;
-	}
-	old = rcu_dereference_protected(*slot, lockdep_is_held(&tb->mutex));
-	if (old) {
-		/* Another writer was first: ours is a spare. */
+	rcu_read_lock();
+	old = toyblk_install(slot, page);
+	if (old)
 		memcpy(old + off, src, len);
-		mutex_unlock(&tb->mutex);
+	rcu_read_unlock();
+	if (old)	/* Another writer was first: ours is a spare. */
 		toy_free_pages(page, 0);
-		return 0;
-	}
-	rcu_assign_pointer(*slot, page);
-	mutex_unlock(&tb->mutex);
 	return 0;
 }
 
-/* Copy @len bytes at disk byte @pos, within one page, to or from @buf. */
+/*
+ * Copy @len bytes at disk byte @pos, within one page, to or from @buf; a
+ * first write there takes a page with @gfp.
+ */
 static int toyblk_copy(struct toyblk *tb, u64 pos, void *buf, unsigned int len,
-		       bool write)
+		       bool write, gfp_t gfp)
 {
 	pgoff_t idx = pos >> PAGE_SHIFT;
 	unsigned int off = offset_in_page(pos);
@@ -235,11 +258,14 @@ static int toyblk_copy(struct toyblk *tb, u64 pos, void *buf, unsigned int len,
 	rcu_read_unlock();
 	if (page || !write)
 		return 0;
-	return toyblk_write_new(tb, idx, off, buf, len);
+	return toyblk_write_new(tb, idx, off, buf, len, gfp);
 }
 
-/* A read or a write: every segment, cut at the disk's page boundaries. */
-static int toyblk_rw(struct toyblk *tb, struct request *rq)
+/*
+ * A read or a write: every segment, cut at the disk's page boundaries.  A
+ * write may be served again after -ENOMEM: it writes the same bytes.
+ */
+static int toyblk_rw(struct toyblk *tb, struct request *rq, gfp_t gfp)
 {
 	bool write = req_op(rq) == REQ_OP_WRITE;
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
@@ -254,7 +280,7 @@ static int toyblk_rw(struct toyblk *tb, struct request *rq)
 		for (done = 0; done < bvec.bv_len && !err; done += len) {
 			len = min_t(unsigned int, bvec.bv_len - done,
 				    PAGE_SIZE - offset_in_page(pos));
-			err = toyblk_copy(tb, pos, buf + done, len, write);
+			err = toyblk_copy(tb, pos, buf + done, len, write, gfp);
 			pos += len;
 		}
 		if (write)
@@ -290,18 +316,20 @@ static unsigned int toyblk_take_range(struct toyblk *tb, struct toyblk_node *nod
 
 	lockdep_assert_held(&tb->mutex);
 	for (; i <= end; i++) {
-		entry = rcu_dereference_protected(node->slot[i],
-						  lockdep_is_held(&tb->mutex));
-		if (!entry)
-			continue;
 		if (shift) {
+			entry = rcu_dereference_raw(node->slot[i]);
+			if (!entry)
+				continue;
 			start = base + ((pgoff_t)i << shift);
 			n = toyblk_take_range(tb, entry, shift - TOYBLK_NODE_SHIFT,
 					      start, max(first, start),
 					      min(last, start + BIT(shift) - 1), n);
 			continue;
 		}
-		RCU_INIT_POINTER(node->slot[i], NULL);
+		/* A first write may install a page here at any moment. */
+		entry = unrcu_pointer(xchg(&node->slot[i], NULL));
+		if (!entry)
+			continue;
 		tb->batch[n++] = entry;
 		if (n == TOYBLK_BATCH) {
 			toyblk_free_batch(tb, n);
@@ -368,9 +396,10 @@ static int toyblk_zero_provision(struct toyblk *tb, sector_t sector, u32 bytes)
 	unsigned int len;
 	int err;
 
+	might_sleep();
 	for (; pos < end; pos += len) {
 		len = min_t(u64, end - pos, PAGE_SIZE - offset_in_page(pos));
-		err = toyblk_copy(tb, pos, zero, len, true);
+		err = toyblk_copy(tb, pos, zero, len, true, GFP_NOIO);
 		if (err)
 			return err;
 		cond_resched();
@@ -378,21 +407,18 @@ static int toyblk_zero_provision(struct toyblk *tb, sector_t sector, u32 bytes)
 	return 0;
 }
 
-static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
-				    const struct blk_mq_queue_data *bd)
+/*
+ * Serve, where it may sleep, a request queue_rq could not: a write the
+ * zone had no page for without reclaim, a discard or a write-zeroes.
+ */
+static void toyblk_work(struct work_struct *work)
 {
-	struct request *rq = bd->rq;
-	struct toyblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
-	struct toyblk *tb = hctx->queue->queuedata;
+	struct toyblk_cmd *cmd = container_of(work, struct toyblk_cmd, work);
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+	struct toyblk *tb = rq->q->queuedata;
 	int err = 0;
 
-	might_sleep();
-	blk_mq_start_request(rq);
 	switch (req_op(rq)) {
-	case REQ_OP_READ:
-	case REQ_OP_WRITE:
-		err = toyblk_rw(tb, rq);
-		break;
 	case REQ_OP_WRITE_ZEROES:
 		if (rq->cmd_flags & REQ_NOUNMAP) {
 			err = toyblk_zero_provision(tb, blk_rq_pos(rq),
@@ -405,28 +431,68 @@ static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 			       req_op(rq) == REQ_OP_WRITE_ZEROES);
 		break;
 	default:
-		/* The queue advertises no other operation. */
-		pr_err_ratelimited("%s: operation %s is not supported\n",
-				   TOYBLK_NAME, blk_op_str(req_op(rq)));
-		err = -EOPNOTSUPP;
+		err = toyblk_rw(tb, rq, GFP_NOIO);
 		break;
 	}
-	if (err == -ENOMEM) {
-		if (cmd->retries < TOYBLK_RESOURCE_RETRIES) {
-			cmd->retries++;
-			return BLK_STS_RESOURCE;
-		}
+	/* -ENOMEM is the one error here. */
+	if (err && cmd->retries < TOYBLK_RESOURCE_RETRIES) {
+		cmd->retries++;
+		blk_mq_requeue_request(rq, false);
+		blk_mq_delay_kick_requeue_list(rq->q, TOYBLK_RETRY_MS);
+		return;
+	}
+	if (err)
 		pr_err_ratelimited("%s: write of %u bytes at sector %llu failed: the toyalloc zone has no free page\n",
 				   TOYBLK_NAME, blk_rq_bytes(rq),
 				   (unsigned long long)blk_rq_pos(rq));
-	}
 	cmd->retries = 0;
-	blk_mq_end_request(rq, errno_to_blk_status(err));
+	/* Not BLK_STS_RESOURCE, which the caller would take for -ENOMEM. */
+	blk_mq_end_request(rq, err ? BLK_STS_IOERR : BLK_STS_OK);
+}
+
+static blk_status_t toyblk_queue_rq(struct blk_mq_hw_ctx *hctx,
+				    const struct blk_mq_queue_data *bd)
+{
+	struct request *rq = bd->rq;
+	struct toyblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct toyblk *tb = hctx->queue->queuedata;
+
+	blk_mq_start_request(rq);
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		if (toyblk_rw(tb, rq, GFP_NOWAIT) == -ENOMEM)
+			break;
+		cmd->retries = 0;
+		blk_mq_end_request(rq, BLK_STS_OK);
+		return BLK_STS_OK;
+	case REQ_OP_WRITE_ZEROES:
+	case REQ_OP_DISCARD:
+		break;
+	default:
+		/* The queue advertises no other operation. */
+		pr_err_ratelimited("%s: operation %s is not supported\n",
+				   TOYBLK_NAME, blk_op_str(req_op(rq)));
+		blk_mq_end_request(rq, BLK_STS_NOTSUPP);
+		return BLK_STS_OK;
+	}
+	queue_work(tb->wq, &cmd->work);
 	return BLK_STS_OK;
+}
+
+static int toyblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
+			       unsigned int hctx_idx, unsigned int numa_node)
+{
+	struct toyblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	INIT_WORK(&cmd->work, toyblk_work);
+	cmd->retries = 0;
+	return 0;
 }
 
 static const struct blk_mq_ops toyblk_mq_ops = {
 	.queue_rq = toyblk_queue_rq,
+	.init_request = toyblk_init_request,
 };
 
 static const struct block_device_operations toyblk_fops = {
@@ -452,31 +518,53 @@ static void toyblk_free_tree(struct toyblk *tb, struct toyblk_node *node,
 	toy_cache_free(tb->node_cache, node);
 }
 
-static int toyblk_init_queue(struct toyblk *tb)
+/*
+ * The disk and its queue: pages of 4 KiB, a 1 MiB write in one request,
+ * discard and write-zeroes of any length; no rotation, no entropy and (a
+ * RAM disk's requests take microseconds) no clock reads for iostat.  Since
+ * 6.10 the limits go to blk_mq_alloc_disk() and the flags are features of
+ * the limits; before, both are set on the queue.  Kbuild tells which.
+ */
+#ifdef TOYBLK_QUEUE_LIMITS
+static struct gendisk *toyblk_alloc_disk(struct toyblk *tb)
 {
-	struct blk_mq_tag_set *set = &tb->tag_set;
-	struct request_queue *q;
+	struct queue_limits lim = {
+		.physical_block_size = PAGE_SIZE,
+		.max_hw_sectors = TOYBLK_MAX_HW_SECTORS,
+		.max_segments = USHRT_MAX,
+		.max_segment_size = UINT_MAX,
+		.discard_granularity = PAGE_SIZE,
+		.max_hw_discard_sectors = UINT_MAX >> SECTOR_SHIFT,
+		.max_write_zeroes_sectors = UINT_MAX >> SECTOR_SHIFT,
+	};
+	struct gendisk *disk;
 	int err;
 
-	set->ops = &toyblk_mq_ops;
-	set->nr_hw_queues = num_possible_cpus();
-	set->queue_depth = TOYBLK_QUEUE_DEPTH;
-	set->numa_node = NUMA_NO_NODE;
-	set->cmd_size = sizeof(struct toyblk_cmd);
-	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_BLOCKING;
-	err = blk_mq_alloc_tag_set(set);
-	if (err)
-		return err;
-
-	tb->disk = blk_mq_alloc_disk(set, tb);
-	if (IS_ERR(tb->disk)) {
-		err = PTR_ERR(tb->disk);
-		blk_mq_free_tag_set(set);
-		return err;
+	disk = blk_mq_alloc_disk(&tb->tag_set, &lim, tb);
+	if (IS_ERR(disk))
+		return disk;
+	/* blk_mq_alloc_disk() turns iostat on. */
+	lim = queue_limits_start_update(disk->queue);
+	lim.features &= ~BLK_FEAT_IO_STAT;
+	err = queue_limits_commit_update(disk->queue, &lim);
+	if (err) {
+		put_disk(disk);
+		return ERR_PTR(err);
 	}
-	q = tb->disk->queue;
+	return disk;
+}
+#else
+static struct gendisk *toyblk_alloc_disk(struct toyblk *tb)
+{
+	struct request_queue *q;
+	struct gendisk *disk;
+
+	disk = blk_mq_alloc_disk(&tb->tag_set, tb);
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
 	blk_queue_physical_block_size(q, PAGE_SIZE);
-	blk_queue_max_hw_sectors(q, BLK_DEF_MAX_SECTORS);
+	blk_queue_max_hw_sectors(q, TOYBLK_MAX_HW_SECTORS);
 	blk_queue_max_segments(q, USHRT_MAX);
 	blk_queue_max_segment_size(q, UINT_MAX);
 	q->limits.discard_granularity = PAGE_SIZE;
@@ -484,8 +572,32 @@ static int toyblk_init_queue(struct toyblk *tb)
 	blk_queue_max_write_zeroes_sectors(q, UINT_MAX >> SECTOR_SHIFT);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
-	/* A RAM disk's requests take microseconds: no clock reads for iostat. */
 	blk_queue_flag_clear(QUEUE_FLAG_IO_STAT, q);
+	return disk;
+}
+#endif
+
+static int toyblk_init_queue(struct toyblk *tb)
+{
+	struct blk_mq_tag_set *set = &tb->tag_set;
+	int err;
+
+	set->ops = &toyblk_mq_ops;
+	set->nr_hw_queues = num_possible_cpus();
+	set->queue_depth = TOYBLK_QUEUE_DEPTH;
+	set->numa_node = NUMA_NO_NODE;
+	set->cmd_size = sizeof(struct toyblk_cmd);
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	err = blk_mq_alloc_tag_set(set);
+	if (err)
+		return err;
+
+	tb->disk = toyblk_alloc_disk(tb);
+	if (IS_ERR(tb->disk)) {
+		err = PTR_ERR(tb->disk);
+		blk_mq_free_tag_set(set);
+		return err;
+	}
 
 	/* No major: add_disk() gives the disk a dynamic one. */
 	tb->disk->fops = &toyblk_fops;
@@ -497,6 +609,8 @@ static int toyblk_init_queue(struct toyblk *tb)
 
 static void toyblk_destroy(struct toyblk *tb)
 {
+	if (tb->wq)
+		destroy_workqueue(tb->wq);
 	if (tb->root)
 		toyblk_free_tree(tb, tb->root, tb->top_shift);
 	if (!IS_ERR_OR_NULL(tb->node_cache))
@@ -521,6 +635,12 @@ static int __init toyblk_init(void)
 	while (tb->nr_pages > BIT(tb->top_shift + TOYBLK_NODE_SHIFT))
 		tb->top_shift += TOYBLK_NODE_SHIFT;
 
+	tb->wq = alloc_workqueue("toyblk", WQ_MEM_RECLAIM, 0);
+	if (!tb->wq) {
+		err = -ENOMEM;
+		pr_err("cannot create the toyblk workqueue: %d\n", err);
+		goto out;
+	}
 	tb->node_cache = toy_kmem_cache_create("toyblk-node",
 					       sizeof(struct toyblk_node), 0, 0,
 					       NULL);

@@ -141,7 +141,7 @@ fill_until_error() {
 	i=0
 	while [ $i -lt 32 ]; do
 		tail -c +$(( (i % 3) * 1048576 + 1 )) /tmp/pool | head -c 1048576 >/tmp/slice
-		dd if=/tmp/slice of=$DEV bs=1M seek=$i oflag=direct 2>/dev/null || break
+		dd if=/tmp/slice of=$DEV bs=1M seek=$i oflag=direct 2>/tmp/fill.err || break
 		cat /tmp/slice >>/tmp/written
 		i=$((i + 1))
 	done
@@ -161,6 +161,8 @@ cramped() {
 	new=$(($(dmesg_count "$NOPAGE") - lines))
 	check "$tag: the failed write gave one rate-limited dmesg line ($new)" \
 		test "$new" -ge 1 -a "$new" -le 10
+	check "$tag: the failed write ended with an I/O error (EIO)" \
+		sh -c 'cat /tmp/fill.err && grep -q "Input/output error" /tmp/fill.err'
 	check "$tag: every MiB written before reads back intact" \
 		sh -c "dd if=$DEV bs=1M count=$mib 2>/dev/null | cmp - /tmp/written"
 	check "$tag: the disk still answers reads past the failure" \
