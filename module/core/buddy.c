@@ -72,9 +72,10 @@
  * are still allocated in the buddy's eyes, so /proc/toybuddyinfo does not
  * count them, as /proc/buddyinfo does not count the kernel's.
  *
- * high and batch are the kernel's (mm/page_alloc.c), computed when the
- * zone is made as the kernel computes them for a zone of the same size
- * shared by the CPUs online: zone_batchsize() takes about 0.1% of the zone,
+ * high and batch are the kernel's (mm/page_alloc.c, as 6.1 has them),
+ * computed once, when the zone is made, for a zone of the same size shared
+ * by the CPUs online then (the kernel recomputes them on CPU hotplug, and
+ * from 6.7 tunes high between bounds): zone_batchsize() takes about 0.1% of the zone,
  * at most 1 MiB, divides it by 4 and rounds it to 2^n - 1; zone_highsize()
  * splits the zone's low watermark between the CPUs, and never goes below
  * four batches.  A toy zone has no watermarks of its own, so the low
@@ -83,7 +84,8 @@
  * or watermark_scale_factor's 0.1% of the zone, whichever is more.  A zone
  * of 16 blocks (64 MiB) shared by two CPUs gets batch 3 and high 160 pages
  * per CPU; debugfs "pagesets" shows them beside each CPU's count, as
- * /proc/zoneinfo does.
+ * /proc/zoneinfo does.  As in 6.1, a refill does not look at high: a CPU
+ * may sit above it by part of a batch until its next free trims it.
  *
  * Every list goes back to the free lists on toy_zone_drain(); this CPU's,
  * when an allocation finds the free lists empty; a CPU's, as soon as it
@@ -403,11 +405,29 @@ static void toy_block_handed_out(struct toy_page *page)
 }
 
 /*
+ * The whole state of a block of @order at @idx leaving the free lists,
+ * written at once: allocated, and freed too when it goes on a per-CPU list,
+ * so that a free racing with the refill never sees it as a live block.
+ */
+static void toy_block_taken(struct toy_page *page, unsigned long idx,
+			    unsigned int order, bool listed)
+{
+	union toy_page_state state = { .word = 0 };
+
+	state.meta = toy_meta(idx, order, true);
+	state.freed = listed;
+	WRITE_ONCE(page->slab.cache, NULL);
+	INIT_LIST_HEAD(&page->lru);
+	WRITE_ONCE(page->state.word, state.word);
+}
+
+/*
  * Take a block of @order off the free lists: the first block of the
- * smallest order that has one, split down.  NULL when there is none.
+ * smallest order that has one, split down; @listed when it goes on a
+ * per-CPU list.  NULL when there is none.
  */
 static struct toy_page *toy_buddy_take_locked(struct toy_zone *zone,
-					      unsigned int order)
+					      unsigned int order, bool listed)
 {
 	struct toy_page *page;
 	unsigned long idx;
@@ -430,8 +450,7 @@ static struct toy_page *toy_buddy_take_locked(struct toy_zone *zone,
 		k--;
 		toy_free_list_add(zone, idx + BIT(k), k);
 	}
-	WRITE_ONCE(page->state.meta, toy_meta(idx, order, true));
-	toy_block_handed_out(page);
+	toy_block_taken(page, idx, order, listed);
 	return page;
 }
 
@@ -442,7 +461,7 @@ static struct toy_page *toy_buddy_take(struct toy_zone *zone, unsigned int order
 	unsigned long flags;
 
 	spin_lock_irqsave(&zone->lock, flags);
-	page = toy_buddy_take_locked(zone, order);
+	page = toy_buddy_take_locked(zone, order, false);
 	if (page)
 		zone->stats[order].allocs++;
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -477,10 +496,9 @@ static unsigned int toy_pcp_refill(struct toy_zone *zone,
 
 	spin_lock_irqsave(&zone->lock, flags);
 	for (taken = 0; taken < nr; taken++) {
-		page = toy_buddy_take_locked(zone, order);
+		page = toy_buddy_take_locked(zone, order, true);
 		if (!page)
 			break;
-		page->state.freed = 1;
 		list_add_tail(&page->lru, &pcp->lists[order]);
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);

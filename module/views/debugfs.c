@@ -11,7 +11,7 @@
  *			the caches' free slabs came back), injected;
  *			per cache: allocs frees allochit allocmiss freehit
  *			freemiss grown reaped
- *	pagesets	each online CPU's lists of freed pages: count, high
+ *	pagesets	each online CPU's lists of free pages: count, high
  *			and batch, as the pagesets of /proc/zoneinfo
  *	zone_map	every block of the zone, "block offset order state
  *			side" (the lecture's view_chunk), for the first

@@ -171,8 +171,8 @@ enum toy_zone_fail {
  * @nr_blocks: number of order-10 blocks
  * @pcp: the per-CPU lists of freed blocks, NULL without TOY_ZONE_PCP
  * @pcp_high: pages a CPU's lists may hold before a free trims them
- * @pcp_batch: pages a trim gives back, and (divided by 2^order) the blocks
- *	an empty list is filled with
+ * @pcp_batch: pages a trim gives back, and (divided by 2^order, at least 2
+ *	when it is above 1) the blocks an empty list is filled with
  * @pcp_busy_frees: frees that found their CPU's lists held (they
  *	interrupted that CPU's work on them) and went to the free lists
  * @cpu_dead: gives back the lists of a CPU that goes offline
