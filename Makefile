@@ -24,8 +24,9 @@
 SHELL := /bin/bash
 KVER ?= $(shell scripts/debian-kernel.sh 2>/dev/null)
 KDIR ?= $(if $(KVER),/usr/src/linux-headers-$(KVER),$(shell scripts/debian-kernel.sh --running))
-# toyblk is built for every kernel (Kbuild picks the block API it has);
-# TOYBLK=n leaves it out.
+# toyblk is built too (Kbuild picks the block API the kernel has: 6.1's
+# queue setters, or 6.12's queue limits with features); TOYBLK=n leaves it
+# out.
 TOYBLK ?= m
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_TOYALLOC=m CONFIG_TOYALLOC_CTL=m \
 	CONFIG_TOYALLOC_BLK=$(TOYBLK)

@@ -24,8 +24,8 @@
  * Concurrency.  blk-mq runs one hardware queue per CPU, so requests from
  * several CPUs reach queue_rq at once.  Lookups are lockless under RCU, and
  * so is a first write: it fills its new page, then installs it (and any
- * node missing on the way) with cmpxchg(), which publishes it, as brd does
- * with xa_cmpxchg(); a writer that finds its slot taken writes into the
+ * node missing on the way) with cmpxchg(), which publishes it, as 6.1's
+ * brd does with __xa_cmpxchg(); a writer that finds its slot taken writes into the
  * winner's page and frees its own, which nobody else ever saw.  A concurrent
  * reader sees zeros or the data, never a half-written page.  Nodes stay
  * until rmmod, so walking them needs no protection.  A discard takes pages
@@ -34,9 +34,9 @@
  * gives a batch back to the zone, so a read or write that found a page under
  * rcu_read_lock() never copies into a page another user already holds.
  *
- * queue_rq never sleeps (no BLK_MQ_F_BLOCKING), as brd's submit_bio does
- * not: on a blocking queue blk-mq sends even a synchronous queue run to
- * kblockd and guards every dispatch with SRCU.  A first write allocates
+ * queue_rq never sleeps (no BLK_MQ_F_BLOCKING): on a blocking queue blk-mq
+ * sends even a synchronous queue run to kblockd and guards every dispatch
+ * with SRCU.  A first write allocates
  * with GFP_NOWAIT, which takes what the lists and free areas hold; only
  * when that fails, and for discards and write-zeroes (which wait for a
  * grace period), is the request handed to a work item on toyblk's own
@@ -436,9 +436,12 @@ static void toyblk_work(struct work_struct *work)
 	}
 	/* -ENOMEM is the one error here. */
 	if (err && cmd->retries < TOYBLK_RESOURCE_RETRIES) {
+		/* The request is blk-mq's again once requeued: keep its queue. */
+		struct request_queue *q = rq->q;
+
 		cmd->retries++;
 		blk_mq_requeue_request(rq, false);
-		blk_mq_delay_kick_requeue_list(rq->q, TOYBLK_RETRY_MS);
+		blk_mq_delay_kick_requeue_list(q, TOYBLK_RETRY_MS);
 		return;
 	}
 	if (err)
@@ -521,9 +524,11 @@ static void toyblk_free_tree(struct toyblk *tb, struct toyblk_node *node,
 /*
  * The disk and its queue: pages of 4 KiB, a 1 MiB write in one request,
  * discard and write-zeroes of any length; no rotation, no entropy and (a
- * RAM disk's requests take microseconds) no clock reads for iostat.  Since
- * 6.10 the limits go to blk_mq_alloc_disk() and the flags are features of
- * the limits; before, both are set on the queue.  Kbuild tells which.
+ * RAM disk's requests take microseconds) no clock reads for iostat.  Where
+ * the queue's flags are features of its limits (6.11 on), the limits go to
+ * blk_mq_alloc_disk(); before, both are set on the queue.  Kbuild tells
+ * which.  (6.9 and 6.10, with the new blk_mq_alloc_disk() but the old
+ * flags, are served by neither.)
  */
 #ifdef TOYBLK_QUEUE_LIMITS
 static struct gendisk *toyblk_alloc_disk(struct toyblk *tb)
@@ -587,7 +592,10 @@ static int toyblk_init_queue(struct toyblk *tb)
 	set->queue_depth = TOYBLK_QUEUE_DEPTH;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct toyblk_cmd);
+#ifdef BLK_MQ_F_SHOULD_MERGE
+	/* Later kernels merge on every queue and dropped the flag. */
 	set->flags = BLK_MQ_F_SHOULD_MERGE;
+#endif
 	err = blk_mq_alloc_tag_set(set);
 	if (err)
 		return err;
@@ -683,6 +691,8 @@ static void __exit toyblk_exit(void)
 	struct toyblk *tb = toyblk;
 
 	del_gendisk(tb->disk);
+	/* Every request is done, but a worker may still be kicking the queue. */
+	flush_workqueue(tb->wq);
 	put_disk(tb->disk);
 	blk_mq_free_tag_set(&tb->tag_set);
 	toyblk_destroy(tb);
