@@ -522,6 +522,9 @@ static void toy_bench_scaling(u64 toy[3][TOY_BENCH_MAX_REPS],
 	unsigned int rep;
 
 	for (rep = 0; rep < n; rep++) {
+		/* A round whose threads did not all start measured nothing. */
+		if (!toy[0][rep] || !toy[1][rep] || !kernel[0][rep] || !kernel[1][rep])
+			return;
 		ts[rep] = toy_bench_per_mille(2 * toy[0][rep], toy[1][rep]);
 		ks[rep] = toy_bench_per_mille(2 * kernel[0][rep], kernel[1][rep]);
 		r[rep] = toy_bench_per_mille(ts[rep], ks[rep]);
