@@ -56,7 +56,7 @@ static void slow_path_enter(void)
  */
 static void *arena_malloc(size_t nb)
 {
-	struct tm_arena *ar = tm_tc.arena;
+	struct tm_arena *ar = thread_arena();
 	size_t threshold = __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED);
 	bool big = nb >= threshold;
 	void *m = NULL;
@@ -288,7 +288,7 @@ static void *aligned_malloc(size_t align, size_t n)
 	if (nb + align + MINSIZE >= __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED) &&
 	    (m = tm_mmap_chunk(nb, align)))
 		return m;
-	ar = tm_tc.arena;
+	ar = thread_arena();
 	tm_lock(ar);
 	m = tm_int_memalign(ar, align, nb);
 	tm_unlock(ar);

@@ -186,7 +186,7 @@ struct tm_tcache {
 	uint16_t limit;		/* tm_mp.tcache_count while active, else 0: free() takes the slow path */
 	uint8_t state;
 	bool initializing;	/* this thread is in tm_init() */
-	struct tm_arena *arena;	/* this thread's arena */
+	struct tm_arena *arena;	/* this thread's arena, NULL until it first needs one */
 };
 
 extern __thread struct tm_tcache tm_tc __attribute__((tls_model("initial-exec"))) HIDDEN;
@@ -228,6 +228,14 @@ static inline struct tm_arena *arena_for_chunk(const struct tm_chunk *p)
 HIDDEN void tm_init(void);
 extern int tm_initialized HIDDEN;
 HIDDEN struct tm_arena *tm_arena_for_thread(void);
+
+/* The calling thread's arena, chosen at its first use. */
+static inline struct tm_arena *thread_arena(void)
+{
+	if (unlikely(!tm_tc.arena))
+		tm_tc.arena = tm_arena_for_thread();
+	return tm_tc.arena;
+}
 HIDDEN void tm_thread_register(void);
 HIDDEN void tm_arena_detach(struct tm_arena *ar);
 HIDDEN int tm_arena_grow(struct tm_arena *ar, size_t nb);

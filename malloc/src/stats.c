@@ -123,7 +123,7 @@ static struct tm_arena *my_arena(void)
 {
 	if (tm_tc.state == TCACHE_UNSET)
 		tm_tcache_init();
-	return tm_tc.arena;
+	return thread_arena();
 }
 
 EXPORT void toy_malloc_view(int fd)

@@ -26,9 +26,9 @@
  * safe-linked like the cache's.
  *
  * The cache lives in initial-exec TLS.  `limit` is 0 until the thread's first
- * slow-path call sets the cache up (which also maps the thread to an arena
- * and sets a pthread key whose destructor runs at thread exit), so an unset
- * cache costs the fast paths nothing.  At exit the destructor returns
+ * slow-path call sets the cache up (and a pthread key whose destructor runs
+ * at thread exit), so an unset cache costs the fast paths nothing.  The
+ * thread is mapped to an arena only when it first needs one (arena.c).  At exit the destructor returns
  * every cached chunk to the arena it came from (found from the chunk itself)
  * and leaves the cache disabled for any free() that comes later.
  */
@@ -42,7 +42,6 @@ void tm_tcache_init(void)
 		return;
 	if (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) != 2)
 		tm_init();
-	tm_tc.arena = tm_arena_for_thread();
 	tm_tc.state = TCACHE_ACTIVE;
 	tm_thread_register();
 	tm_tc.limit = tm_mp.check ? 0 : tm_mp.tcache_count;
