@@ -139,8 +139,8 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 		tm_munmap_chunk(p);
 		return;
 	}
-	if (tidx < TCACHE_BINS && tm_tc.limit) {
-		if (tm_tc.counts[tidx] >= tm_tc.limit)
+	if (tidx < TCACHE_BINS && tm_tc.limits[tidx]) {
+		if (tm_tc.counts[tidx] >= tm_tc.limits[tidx])
 			tm_tcache_spill(tidx);
 		tcache_put(p, tidx);
 		return;
@@ -159,7 +159,7 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 static __attribute__((noinline)) void free_keyed(struct tm_chunk *p, size_t tidx)
 {
 	tm_tcache_double_free(chunk2mem(p), tidx);
-	if (tm_tc.counts[tidx] < tm_tc.limit) {
+	if (tm_tc.counts[tidx] < tm_tc.limits[tidx]) {
 		tcache_put(p, tidx);
 		return;
 	}
@@ -183,7 +183,7 @@ EXPORT void toy_free(void *m)
 			free_keyed(p, tidx);
 			return;
 		}
-		if (likely(tm_tc.counts[tidx] < tm_tc.limit)) {
+		if (likely(tm_tc.counts[tidx] < tm_tc.limits[tidx])) {
 			tcache_put(p, tidx);
 			return;
 		}

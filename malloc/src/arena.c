@@ -54,6 +54,7 @@ struct tm_params tm_mp = {
 	.pagesize = 4096,
 	.narenas_max = 8,
 	.tcache_count = TCACHE_COUNT,
+	.tcache_bytes = TCACHE_BYTES,
 };
 uintptr_t tm_tcache_key;
 struct tm_arena tm_main_arena;
@@ -177,6 +178,7 @@ void tm_init(void)
 	tm_mp.check = env_size("TOYMALLOC_CHECK", 0) != 0;
 	count = env_size("TOYMALLOC_TCACHE", TCACHE_COUNT);
 	tm_mp.tcache_count = count > UINT16_MAX ? UINT16_MAX : (uint16_t)count;
+	tm_mp.tcache_bytes = env_size("TOYMALLOC_TCACHE_BYTES", TCACHE_BYTES);
 	tm_tcache_key = tm_random_key();
 	init_bins(&tm_main_arena);
 	/*
