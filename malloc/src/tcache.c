@@ -19,7 +19,8 @@
  * several calls, not once per call, even when one thread only allocates and
  * another only frees: a miss takes up to limit / 2 chunks of the size (and
  * no more than TCACHE_REFILL_BYTES) from the arena, an overflow gives back
- * all but the limit / 2 newest chunks, each to its own arena.
+ * all but the limit / 2 newest chunks, each to its own arena (all of them
+ * when the thread has no arena: see tm_tcache_spill()).
  *
  * A chunk that an overflow gives back to another thread's arena (objects
  * made by one thread and freed by another) takes no lock: the run of
@@ -184,14 +185,18 @@ void tm_remote_drain(struct tm_arena *ar, bool to_cache)
 
 /*
  * The size is full: keep the limit / 2 newest chunks, free the others, into
- * this thread's arena under its lock, onto the remote stacks of others.
+ * this thread's arena under its lock, onto the remote stacks of others.  A
+ * thread that has no arena keeps none: its cache has served every
+ * allocation it made, so what it frees is what other threads allocated
+ * (a consumer's), memory that their arenas cannot reuse while it is held
+ * here.
  */
 void tm_tcache_spill(size_t tidx)
 {
 	struct tm_tcache_entry *e = tm_tc.entries[tidx], *rest;
 	struct tm_tcache_entry *run = NULL, *run_last = NULL;
 	struct tm_arena *locked = NULL, *run_ar = NULL;
-	unsigned i, keep = tm_tc.limits[tidx] / 2;
+	unsigned i, keep = tm_tc.arena ? tm_tc.limits[tidx] / 2 : 0;
 
 	if (keep == 0) {
 		rest = e;

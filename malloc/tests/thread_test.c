@@ -322,6 +322,50 @@ TM_TEST(no_arena_for_a_thread_its_cache_serves)
 	}
 }
 
+static struct toy_malloc_stats freer_stats;
+
+static void *free_twenty(void *arg)
+{
+	void **v = arg;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		toy_free(v[i]);
+	toy_malloc_stats_get(&freer_stats);
+	return NULL;
+}
+
+/*
+ * A thread with no arena, that only frees what another allocated, keeps none
+ * of a size when it spills: the others go back to their arena, where their
+ * owner allocates them again.
+ */
+TM_TEST(a_thread_that_only_frees_keeps_little)
+{
+	struct toy_malloc_stats st;
+	void *v[20], *made[20];
+	int i, j, again = 0;
+	pthread_t t;
+
+	for (i = 0; i < 20; i++)
+		made[i] = v[i] = toy_malloc(200);
+	ASSERT_EQ(0, pthread_create(&t, NULL, free_twenty, v));
+	pthread_join(t, NULL);
+	/* Twenty frees with a limit of eight: 8, spill all, 8, spill all, 4. */
+	ASSERT_EQ(8, freer_stats.tcache_count);
+	ASSERT_EQ(20 % 8, freer_stats.tcache_chunks);
+	toy_malloc_stats_get(&st);
+	ASSERT_EQ(1, st.arenas);
+	for (i = 0; i < 20; i++) {
+		v[i] = toy_malloc(200);
+		for (j = 0; j < 20; j++)
+			again += v[i] == made[j];
+	}
+	ASSERT_EQ(20, again);
+	for (i = 0; i < 20; i++)
+		toy_free(v[i]);
+}
+
 static void *alloc_many(void *arg)
 {
 	void **v = arg;
