@@ -56,7 +56,7 @@ static void slow_path_enter(void)
  */
 static void *arena_malloc(size_t nb)
 {
-	struct tm_arena *ar = tm_tc.arena;
+	struct tm_arena *ar = thread_arena();
 	size_t threshold = __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED);
 	bool big = nb >= threshold;
 	void *m = NULL;
@@ -139,8 +139,8 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 		tm_munmap_chunk(p);
 		return;
 	}
-	if (tidx < TCACHE_BINS && tm_tc.limit) {
-		if (tm_tc.counts[tidx] >= tm_tc.limit)
+	if (tidx < TCACHE_BINS && tm_tc.limits[tidx]) {
+		if (tm_tc.counts[tidx] >= tm_tc.limits[tidx])
 			tm_tcache_spill(tidx);
 		tcache_put(p, tidx);
 		return;
@@ -159,7 +159,7 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 static __attribute__((noinline)) void free_keyed(struct tm_chunk *p, size_t tidx)
 {
 	tm_tcache_double_free(chunk2mem(p), tidx);
-	if (tm_tc.counts[tidx] < tm_tc.limit) {
+	if (tm_tc.counts[tidx] < tm_tc.limits[tidx]) {
 		tcache_put(p, tidx);
 		return;
 	}
@@ -183,7 +183,7 @@ EXPORT void toy_free(void *m)
 			free_keyed(p, tidx);
 			return;
 		}
-		if (likely(tm_tc.counts[tidx] < tm_tc.limit)) {
+		if (likely(tm_tc.counts[tidx] < tm_tc.limits[tidx])) {
 			tcache_put(p, tidx);
 			return;
 		}
@@ -288,7 +288,7 @@ static void *aligned_malloc(size_t align, size_t n)
 	if (nb + align + MINSIZE >= __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED) &&
 	    (m = tm_mmap_chunk(nb, align)))
 		return m;
-	ar = tm_tc.arena;
+	ar = thread_arena();
 	tm_lock(ar);
 	m = tm_int_memalign(ar, align, nb);
 	tm_unlock(ar);

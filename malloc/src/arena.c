@@ -21,10 +21,13 @@
  * top boundary moved back) in the others.  Counting only touched pages keeps
  * a fresh TOP_PAD of growth from being trimmed straight away.
  *
- * Threads: a thread's first call maps it to an arena, for good: the first
- * thread gets the main arena, later ones an arena no live thread uses, else
- * a new arena up to 8 per CPU, else the least used.  Arenas are never freed;
- * a thread that exits leaves its arena to the next new thread.
+ * Threads: a thread is mapped to an arena, for good, at its first
+ * allocation that its cache cannot serve, not at its first call: a thread
+ * that only frees, or whose cache serves all it asks for, never takes an
+ * arena, and starting one costs no system call.  The first thread gets the
+ * main arena, later ones an arena no live thread uses, else a new arena up
+ * to 8 per CPU, else the least used.  Arenas are never freed; a thread that
+ * exits leaves its arena to the next thread that needs one.
  *
  * fork(): pthread_atfork handlers take every arena lock before the fork and
  * release them in the parent; the child re-initialises them, so it inherits
@@ -51,6 +54,7 @@ struct tm_params tm_mp = {
 	.pagesize = 4096,
 	.narenas_max = 8,
 	.tcache_count = TCACHE_COUNT,
+	.tcache_bytes = TCACHE_BYTES,
 };
 uintptr_t tm_tcache_key;
 struct tm_arena tm_main_arena;
@@ -174,6 +178,7 @@ void tm_init(void)
 	tm_mp.check = env_size("TOYMALLOC_CHECK", 0) != 0;
 	count = env_size("TOYMALLOC_TCACHE", TCACHE_COUNT);
 	tm_mp.tcache_count = count > UINT16_MAX ? UINT16_MAX : (uint16_t)count;
+	tm_mp.tcache_bytes = env_size("TOYMALLOC_TCACHE_BYTES", TCACHE_BYTES);
 	tm_tcache_key = tm_random_key();
 	init_bins(&tm_main_arena);
 	/*
@@ -254,11 +259,18 @@ static struct tm_arena *new_arena(void)
 	return ar;
 }
 
-/* The arena of a thread's first call: the first thread gets the main arena. */
+/*
+ * The arena of a thread's first allocation from one: the first thread gets the
+ * main arena.  A thread whose cache was already returned at exit (an
+ * allocation from a later destructor) shares the main arena without being
+ * counted, as nothing would detach it.
+ */
 struct tm_arena *tm_arena_for_thread(void)
 {
 	struct tm_arena *ar, *best = NULL, *last = NULL;
 
+	if (tm_tc.state == TCACHE_GONE)
+		return &tm_main_arena;
 	tm_mutex_lock(&tm_list_lock);
 	if (!main_arena_taken) {
 		main_arena_taken = true;

@@ -127,7 +127,7 @@ static void *take_fast(struct tm_arena *ar, size_t nb)
 		tm_fatal("malloc(): memory corruption (fast)");
 	*fb = REVEAL_PTR(victim->fd);
 	tc = stash_cache(nb);
-	while (tc && tc->counts[tidx] < tc->limit && (p = *fb)) {
+	while (tc && tc->counts[tidx] < tc->limits[tidx] && (p = *fb)) {
 		if (unlikely(!aligned_ok(p)))
 			tm_fatal("malloc(): unaligned fastbin chunk detected");
 		*fb = REVEAL_PTR(p->fd);
@@ -152,7 +152,7 @@ static void *take_small(struct tm_arena *ar, size_t nb)
 	bin->bk = bck;
 	bck->fd = bin;
 	tc = stash_cache(nb);
-	while (tc && tc->counts[tidx] < tc->limit) {
+	while (tc && tc->counts[tidx] < tc->limits[tidx]) {
 		struct tm_chunk *p = last(bin);
 
 		if (p == bin)
@@ -256,7 +256,7 @@ static void *sort_unsorted(struct tm_arena *ar, size_t nb)
 		bck->fd = unsorted;
 		if (size == nb) {
 			set_inuse_at(victim, size);
-			if (tc && tc->counts[tidx] < tc->limit) {
+			if (tc && tc->counts[tidx] < tc->limits[tidx]) {
 				if (cached)
 					tcache_put(cached, tidx);
 				cached = victim;

@@ -63,12 +63,15 @@
 
 /*
  * Thread cache: chunk sizes 32..1040, up to tm_mp.tcache_count chunks per
- * size (TCACHE_COUNT unless TOYMALLOC_TCACHE says otherwise).  A miss
- * refills a size to half that and an overflow sends all but half back, each
+ * size (TCACHE_COUNT unless TOYMALLOC_TCACHE says otherwise) and no more
+ * than tm_mp.tcache_bytes bytes of a size (TCACHE_BYTES unless
+ * TOYMALLOC_TCACHE_BYTES says otherwise), but always one.  A miss refills
+ * a size to half its limit and an overflow sends all but half back, each
  * under one arena lock.
  */
 #define TCACHE_BINS	64
 #define TCACHE_COUNT	8
+#define TCACHE_BYTES	2048
 #define TCACHE_REFILL_BYTES 1024
 #define TCACHE_MAX_SIZE	((TCACHE_BINS + 1) * MALLOC_ALIGN)
 #define csize2tidx(sz)	(((sz) >> 4) - 2)
@@ -183,10 +186,10 @@ enum tm_tcache_state { TCACHE_UNSET, TCACHE_ACTIVE, TCACHE_GONE };
 struct tm_tcache {
 	struct tm_tcache_entry *entries[TCACHE_BINS];
 	uint16_t counts[TCACHE_BINS];
-	uint16_t limit;		/* tm_mp.tcache_count while active, else 0: free() takes the slow path */
+	uint16_t limits[TCACHE_BINS];	/* chunks of each size at most; 0 (free() takes the slow path) until active */
 	uint8_t state;
 	bool initializing;	/* this thread is in tm_init() */
-	struct tm_arena *arena;	/* this thread's arena */
+	struct tm_arena *arena;	/* this thread's arena, NULL until it first needs one */
 };
 
 extern __thread struct tm_tcache tm_tc __attribute__((tls_model("initial-exec"))) HIDDEN;
@@ -200,6 +203,7 @@ struct tm_params {
 	size_t pagesize;
 	unsigned narenas_max;
 	uint16_t tcache_count;	/* per size; 0 disables the thread cache */
+	size_t tcache_bytes;	/* per size */
 };
 extern struct tm_params tm_mp HIDDEN;
 extern uintptr_t tm_tcache_key HIDDEN;
@@ -228,6 +232,14 @@ static inline struct tm_arena *arena_for_chunk(const struct tm_chunk *p)
 HIDDEN void tm_init(void);
 extern int tm_initialized HIDDEN;
 HIDDEN struct tm_arena *tm_arena_for_thread(void);
+
+/* The calling thread's arena, chosen at its first use. */
+static inline struct tm_arena *thread_arena(void)
+{
+	if (unlikely(!tm_tc.arena))
+		tm_tc.arena = tm_arena_for_thread();
+	return tm_tc.arena;
+}
 HIDDEN void tm_thread_register(void);
 HIDDEN void tm_arena_detach(struct tm_arena *ar);
 HIDDEN int tm_arena_grow(struct tm_arena *ar, size_t nb);
@@ -262,6 +274,7 @@ HIDDEN void *tm_mremap_chunk(struct tm_chunk *p, size_t nb);
 
 /* tcache.c */
 HIDDEN void tm_tcache_init(void);
+HIDDEN uint16_t tm_tcache_limit(size_t tidx);
 HIDDEN void tm_tcache_double_free(struct tm_tcache_entry *e, size_t tidx);
 HIDDEN void tm_tcache_flush(void);
 HIDDEN void tm_tcache_refill(struct tm_arena *ar, size_t nb);

@@ -89,7 +89,8 @@ EXPORT void toy_malloc_stats_get(struct toy_malloc_stats *st)
 		st->tcache_chunks += tm_tc.counts[i];
 		st->tcache_bytes += tm_tc.counts[i] * ((i + 2) * MALLOC_ALIGN);
 	}
-	st->tcache_count = tm_tc.state == TCACHE_ACTIVE ? tm_tc.limit : tm_mp.tcache_count;
+	st->tcache_count = tm_tc.state == TCACHE_ACTIVE ? tm_tc.limits[0] : tm_mp.tcache_count;
+	st->tcache_size_bytes = st->tcache_count ? tm_mp.tcache_bytes : 0;
 	st->mmapped_chunks = __atomic_load_n(&tm_mmapped_chunks, __ATOMIC_RELAXED);
 	st->mmapped_bytes = __atomic_load_n(&tm_mmapped_bytes, __ATOMIC_RELAXED);
 	st->mmap_threshold = __atomic_load_n(&tm_mp.mmap_threshold, __ATOMIC_RELAXED);
@@ -123,7 +124,7 @@ static struct tm_arena *my_arena(void)
 {
 	if (tm_tc.state == TCACHE_UNSET)
 		tm_tcache_init();
-	return tm_tc.arena;
+	return thread_arena();
 }
 
 EXPORT void toy_malloc_view(int fd)

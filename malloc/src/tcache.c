@@ -1,51 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-thread cache: for each chunk size from 32 to 1040 bytes, a LIFO
- * list of up to `limit` free chunks (TCACHE_COUNT, 8, unless
- * TOYMALLOC_TCACHE sets another count) that only its thread touches, so
+ * list of up to `limits[size]` free chunks that only its thread touches, so
  * malloc() and free() of small blocks take no lock and no atomic operation
  * (the fast paths are inline in api.c).  A cached chunk stays "in use" for
  * the arena; its first words hold the safe-linked next pointer and a
  * process-wide random key, which free() uses to spot a double free before
  * walking the list to confirm it.
  *
+ * A size's limit is TCACHE_COUNT (8) chunks, or TOYMALLOC_TCACHE's count,
+ * but no more than TCACHE_BYTES (2 KiB) of them, or TOYMALLOC_TCACHE_BYTES:
+ * eight of each size up to 256 bytes, which programs allocate most, three
+ * of 528, one of 1040.  A full cache so holds 102 KiB instead of the 268 KiB
+ * of eight of every size: memory no other thread can use, held by every
+ * thread.
+ *
  * Misses and overflows are batched so that the arena lock is taken once per
  * several calls, not once per call, even when one thread only allocates and
  * another only frees: a miss takes up to limit / 2 chunks of the size (and
  * no more than TCACHE_REFILL_BYTES) from the arena, an overflow gives back
- * all but the limit / 2 newest chunks, each to its own arena.
+ * all but the limit / 2 newest chunks, each to its own arena (all of them
+ * when the thread has no arena: see tm_tcache_spill()).
  *
  * A chunk that an overflow gives back to another thread's arena (objects
  * made by one thread and freed by another) takes no lock: the run of
  * chunks for that arena is pushed onto the arena's `remote` stack with one
  * compare-and-swap.  Whoever next takes that arena's lock to allocate
  * empties the stack: chunks go straight into its cache while that has room
- * for their size, the others are freed into the bins with every check of free().  The
- * producer of such objects so gets them back without a trip through the
+ * for their size, the others are freed into the bins with every check of
+ * free().  The producer of such objects so gets them back without a trip through the
  * bins, and its consumers never wait for its lock.  The stack's links are
  * safe-linked like the cache's.
  *
- * The cache lives in initial-exec TLS.  `limit` is 0 until the thread's first
- * slow-path call sets the cache up (which also maps the thread to an arena
- * and sets a pthread key whose destructor runs at thread exit), so an unset
- * cache costs the fast paths nothing.  At exit the destructor returns
- * every cached chunk to the arena it came from (found from the chunk itself)
- * and leaves the cache disabled for any free() that comes later.
+ * The cache lives in initial-exec TLS.  The limits are 0 until the thread's
+ * first slow-path call sets the cache up (and a pthread key whose destructor
+ * runs at thread exit), so an unset cache costs the fast paths nothing.  The
+ * thread is mapped to an arena only when it first needs one (arena.c).  At
+ * exit the destructor returns every cached chunk to the arena it came from
+ * (found from the chunk itself) and leaves the cache disabled for any free()
+ * that comes later.
  */
+#include <string.h>
+
 #include "internal.h"
 
 __thread struct tm_tcache tm_tc __attribute__((tls_model("initial-exec")));
 
 void tm_tcache_init(void)
 {
+	size_t i;
+
 	if (tm_tc.state != TCACHE_UNSET)
 		return;
 	if (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) != 2)
 		tm_init();
-	tm_tc.arena = tm_arena_for_thread();
 	tm_tc.state = TCACHE_ACTIVE;
 	tm_thread_register();
-	tm_tc.limit = tm_mp.check ? 0 : tm_mp.tcache_count;
+	if (!tm_mp.check)
+		for (i = 0; i < TCACHE_BINS; i++)
+			tm_tc.limits[i] = tm_tcache_limit(i);
+}
+
+/* How many chunks of bin tidx a cache holds at most: see the top of the file. */
+uint16_t tm_tcache_limit(size_t tidx)
+{
+	size_t by_bytes = tm_mp.tcache_bytes / ((tidx + 2) * MALLOC_ALIGN);
+
+	if (!tm_mp.tcache_count)
+		return 0;
+	return by_bytes < 1 ? 1 : by_bytes < tm_mp.tcache_count ? (uint16_t)by_bytes : tm_mp.tcache_count;
 }
 
 /* e carries the cache key: a double free, unless the key is a coincidence of user data. */
@@ -66,7 +89,7 @@ void tm_tcache_flush(void)
 {
 	size_t i;
 
-	tm_tc.limit = 0;
+	memset(tm_tc.limits, 0, sizeof(tm_tc.limits));
 	tm_tc.state = TCACHE_GONE;
 	for (i = 0; i < TCACHE_BINS; i++) {
 		while (tm_tc.entries[i]) {
@@ -87,6 +110,7 @@ void tm_tcache_flush(void)
 		tm_remote_drain(tm_tc.arena, false);
 		tm_unlock(tm_tc.arena);
 		tm_arena_detach(tm_tc.arena);
+		if (tm_getenv("TMDBG")) { struct tm_heap *h; for (h = tm_tc.arena->heap; h; h = h->prev) tm_printf(2, "arena %u heap touched %zu KiB size %zu KiB\n", tm_tc.arena->index, (size_t)(h->touched - (char *)h) >> 10, h->size >> 10); }
 	}
 }
 
@@ -98,7 +122,7 @@ void tm_tcache_flush(void)
 void tm_tcache_refill(struct tm_arena *ar, size_t nb)
 {
 	size_t tidx = csize2tidx(nb);
-	unsigned want = tm_tc.limit / 2;
+	unsigned want = tm_tc.limits[tidx] / 2;
 
 	if (want > TCACHE_REFILL_BYTES / nb)
 		want = TCACHE_REFILL_BYTES / nb;
@@ -151,7 +175,7 @@ void tm_remote_drain(struct tm_arena *ar, bool to_cache)
 		if (unlikely(!aligned_ok(e)))
 			tm_fatal("malloc(): unaligned remote chunk detected");
 		next = REVEAL_PTR(e->next);
-		if (to_cache && tidx < TCACHE_BINS && tm_tc.counts[tidx] < tm_tc.limit)
+		if (to_cache && tidx < TCACHE_BINS && tm_tc.counts[tidx] < tm_tc.limits[tidx])
 			tcache_put(p, tidx);
 		else
 			tm_int_free(ar, p, true);
@@ -161,14 +185,18 @@ void tm_remote_drain(struct tm_arena *ar, bool to_cache)
 
 /*
  * The size is full: keep the limit / 2 newest chunks, free the others, into
- * this thread's arena under its lock, onto the remote stacks of others.
+ * this thread's arena under its lock, onto the remote stacks of others.  A
+ * thread that has no arena keeps none: its cache has served every
+ * allocation it made, so what it frees is what other threads allocated
+ * (a consumer's), memory that their arenas cannot reuse while it is held
+ * here.
  */
 void tm_tcache_spill(size_t tidx)
 {
 	struct tm_tcache_entry *e = tm_tc.entries[tidx], *rest;
 	struct tm_tcache_entry *run = NULL, *run_last = NULL;
 	struct tm_arena *locked = NULL, *run_ar = NULL;
-	unsigned i, keep = tm_tc.limit / 2;
+	unsigned i, keep = tm_tc.arena ? tm_tc.limits[tidx] / 2 : 0;
 
 	if (keep == 0) {
 		rest = e;

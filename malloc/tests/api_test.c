@@ -471,6 +471,63 @@ TM_TEST(stats_count_fastbins_and_tcache)
 	ASSERT_EQ(st.fast_chunks * 112, st.fast_bytes);
 }
 
+/* Eight chunks of a small size, but no more than 2 KiB of a large one. */
+TM_TEST(tcache_holds_few_bytes_of_a_large_size)
+{
+	struct toy_malloc_stats st, before;
+	void *p[20];
+	int i;
+
+	for (i = 0; i < 20; i++)
+		p[i] = toy_malloc(1000);
+	ASSERT_EQ(1008, CHUNK_SIZE(p[0]));
+	toy_malloc_stats_get(&before);
+	ASSERT_EQ(0, before.tcache_chunks);
+	for (i = 0; i < 20; i++) {
+		toy_free(p[i]);
+		toy_malloc_stats_get(&st);
+		ASSERT_LE(st.tcache_bytes, st.tcache_size_bytes) TH_LOG("after %d frees", i + 1);
+	}
+	ASSERT_EQ(2048, st.tcache_size_bytes);
+	ASSERT_EQ(8, st.tcache_count);
+	ASSERT_GE(st.tcache_chunks, 1);
+	/* The rest went back to the arena (cached chunks count as in use). */
+	ASSERT_EQ(20 * 1008 - st.tcache_bytes, before.in_use_bytes - st.in_use_bytes);
+	for (i = 0; i < 20; i++)
+		p[i] = toy_malloc(100);
+	for (i = 0; i < 20; i++)
+		toy_free(p[i]);
+	toy_malloc_stats_get(&st);
+	ASSERT_GE(st.tcache_chunks, 4 + 1);	/* 112-byte chunks: the count is the bound */
+	ASSERT_EQ(0, toy_malloc_check());
+}
+
+TM_TEST(tcache_bytes_env_sets_the_bound)
+{
+	struct toy_malloc_stats st;
+	void *p[8];
+	int i;
+
+	setenv("TOYMALLOC_TCACHE_BYTES", "100", 1);
+	for (i = 0; i < 8; i++)
+		p[i] = toy_malloc(40);
+	for (i = 0; i < 8; i++)
+		toy_free(p[i]);
+	toy_malloc_stats_get(&st);
+	ASSERT_EQ(100, st.tcache_size_bytes);
+	/* 48-byte chunks: two fit in 100 bytes; the newest stays after a spill. */
+	ASSERT_LE(st.tcache_chunks, 2);
+	ASSERT_GE(st.tcache_chunks, 1);
+	for (i = 0; i < 8; i++)
+		p[i] = toy_malloc(1000);
+	for (i = 0; i < 8; i++)
+		toy_free(p[i]);
+	toy_malloc_stats_get(&st);
+	/* Always one chunk of a size, even larger than the bound. */
+	ASSERT_LE(st.tcache_chunks, 2 + 1);
+	ASSERT_EQ(0, toy_malloc_check());
+}
+
 TM_TEST(tcache_env_sets_the_count)
 {
 	struct toy_malloc_stats st;

@@ -3,9 +3,11 @@
  * Threads: a stress of several threads allocating, checking and freeing,
  * half of the frees made by another thread than the allocating one, with
  * fork() called in the middle (the child must find a working allocator);
- * the thread cache returned at thread exit; arenas per thread and reused
- * after threads exit; fork while other threads hold arena locks; blocks one
- * thread frees for another coming back to the thread that made them.
+ * the thread cache returned at thread exit; arenas per thread, taken only
+ * when a thread's cache cannot serve it, reused after threads exit and so
+ * bounded however many threads come and go; fork while other threads hold
+ * arena locks; blocks one thread frees for another coming back to the thread
+ * that made them.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -238,6 +240,130 @@ TM_TEST(arenas_are_reused_after_threads_exit)
 		ASSERT_EQ((uintptr_t)blocks[0] >> 26, (uintptr_t)blocks[i] >> 26);
 	for (i = 0; i < 50; i++)
 		toy_free(blocks[i]);
+}
+
+#define WAVE 6
+#define WAVES 20
+
+static pthread_barrier_t wave_barrier;
+
+/* Allocates past its cache, so it needs an arena, and holds it until all of its wave have one. */
+static void *alloc_in_wave(void *arg)
+{
+	void *p = toy_malloc(5000);
+
+	*(void **)arg = p;
+	pthread_barrier_wait(&wave_barrier);
+	toy_free(p);
+	return NULL;
+}
+
+TM_TEST(arenas_stay_bounded_as_threads_come_and_go)
+{
+	struct toy_malloc_stats st;
+	size_t after_first = 0;
+	void *blocks[WAVE];
+	pthread_t t[WAVE];
+	int w, i;
+
+	toy_free(toy_malloc(1));	/* the main thread takes the main arena */
+	ASSERT_EQ(0, pthread_barrier_init(&wave_barrier, NULL, WAVE));
+	for (w = 0; w < WAVES; w++) {
+		for (i = 0; i < WAVE; i++)
+			ASSERT_EQ(0, pthread_create(&t[i], NULL, alloc_in_wave, &blocks[i]));
+		for (i = 0; i < WAVE; i++)
+			pthread_join(t[i], NULL);
+		toy_malloc_stats_get(&st);
+		if (w == 0)
+			after_first = st.arenas;
+		/* Each wave finds the arenas the last one left: none is ever added. */
+		ASSERT_EQ(after_first, st.arenas) TH_LOG("wave %d", w);
+	}
+	/* Six live threads and the main one, each on an arena of its own. */
+	ASSERT_EQ(1 + WAVE, after_first);
+	ASSERT_EQ(0, toy_malloc_check());
+	pthread_barrier_destroy(&wave_barrier);
+}
+
+static void *free_and_reuse(void *arg)
+{
+	void **v = arg;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		toy_free(v[i]);
+	for (i = 0; i < 4; i++)
+		v[i] = toy_malloc(200);	/* served by this thread's cache */
+	return NULL;
+}
+
+/* A thread that only frees, or whose cache serves all it asks for, takes no arena. */
+TM_TEST(no_arena_for_a_thread_its_cache_serves)
+{
+	struct toy_malloc_stats before, after;
+	void *v[4], *made[4];
+	pthread_t t;
+	int i, j;
+
+	for (i = 0; i < 4; i++)
+		made[i] = v[i] = toy_malloc(200);
+	toy_malloc_stats_get(&before);
+	ASSERT_EQ(0, pthread_create(&t, NULL, free_and_reuse, v));
+	pthread_join(t, NULL);
+	toy_malloc_stats_get(&after);
+	ASSERT_EQ(before.arenas, after.arenas);
+	for (i = 0; i < 4; i++) {
+		int found = 0;
+
+		for (j = 0; j < 4; j++)
+			found += v[i] == made[j];
+		ASSERT_EQ(1, found) TH_LOG("block %d came from the cache", i);
+		toy_free(v[i]);
+	}
+}
+
+static struct toy_malloc_stats freer_stats;
+
+static void *free_twenty(void *arg)
+{
+	void **v = arg;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		toy_free(v[i]);
+	toy_malloc_stats_get(&freer_stats);
+	return NULL;
+}
+
+/*
+ * A thread with no arena, that only frees what another allocated, keeps none
+ * of a size when it spills: the others go back to their arena, where their
+ * owner allocates them again.
+ */
+TM_TEST(a_thread_that_only_frees_keeps_little)
+{
+	struct toy_malloc_stats st;
+	void *v[20], *made[20];
+	int i, j, again = 0;
+	pthread_t t;
+
+	for (i = 0; i < 20; i++)
+		made[i] = v[i] = toy_malloc(200);
+	ASSERT_EQ(0, pthread_create(&t, NULL, free_twenty, v));
+	pthread_join(t, NULL);
+	/* Twenty frees with a limit of eight: 8, spill all, 8, spill all, 4. */
+	ASSERT_EQ(8, freer_stats.tcache_count);
+	ASSERT_EQ(20 % 8, freer_stats.tcache_chunks);
+	toy_malloc_stats_get(&st);
+	ASSERT_EQ(1, st.arenas);
+	for (i = 0; i < 20; i++) {
+		v[i] = toy_malloc(200);
+		for (j = 0; j < 20; j++)
+			again += v[i] == made[j];
+	}
+	ASSERT_EQ(20, again);
+	for (i = 0; i < 20; i++)
+		toy_free(v[i]);
 }
 
 static void *alloc_many(void *arg)
