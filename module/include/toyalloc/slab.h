@@ -113,8 +113,11 @@ struct toy_shared_array {
  * struct toy_caches - the caches built on one zone
  * @zone: where every cache of the set takes its slabs
  * @flags: TOY_SLAB_* flags added to every cache created in the set
- * @mutex: protects @list; names are unique within the set
+ * @mutex: protects @list and @mgmt; names are unique within the set
  * @list: the caches, in creation order
+ * @mgmt: the management caches: the bitmaps of the slabs of the caches on
+ *	@list whose slabs hold more than BITS_PER_LONG objects, one cache per
+ *	size of bitmaps (slab.c)
  * @reclaimer: gives the caches' free slabs back when the zone runs short
  */
 struct toy_caches {
@@ -122,6 +125,7 @@ struct toy_caches {
 	unsigned long flags;
 	struct mutex mutex;	/* see @mutex above */
 	struct list_head list;
+	struct list_head mgmt;
 	struct toy_zone_reclaimer reclaimer;
 };
 
@@ -140,10 +144,12 @@ struct toy_caches {
  * @align: alignment of every object
  * @order: every slab is one buddy block of this order
  * @num: objects per slab
- * @maps_in_page: a slab keeps its bitmaps in its head toy_page, not at
- *	its end (at most BITS_PER_LONG objects)
- * @free_map: offset in a slab of its free-object bitmap, followed by the
- *	in-slab bitmap, when they are not in the page
+ * @maps_in_page: a slab keeps its bitmaps in its head toy_page (at most
+ *	BITS_PER_LONG objects); else in an object of @mgmt
+ * @mgmt: the management cache holding the bitmaps of each slab, NULL when
+ *	they are in the page
+ * @users: of a management cache, the caches whose bitmaps it holds;
+ *	under toy_caches.mutex
  * @colours: number of distinct colour offsets
  * @colour_off: distance between two colour offsets
  * @ctor: constructor, run once per object when its slab is created
@@ -171,7 +177,7 @@ struct toy_caches {
  *	array or its slab
  * @cpus_dead: CPUs whose arrays went back to the slabs when they went
  *	offline; a validation compares it with its copy of the arrays
- * @list: link in the cache set
+ * @list: link in the cache set's list of caches or of management caches
  */
 struct toy_cache {
 	char name[TOY_CACHE_NAME_LEN];
@@ -187,7 +193,8 @@ struct toy_cache {
 	unsigned int order;
 	unsigned int num;
 	bool maps_in_page;
-	unsigned int free_map;
+	struct toy_cache *mgmt;
+	unsigned int users;
 	unsigned int colours;
 	unsigned int colour_off;
 	void (*ctor)(void *obj);
