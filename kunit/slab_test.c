@@ -752,6 +752,13 @@ static void slab_test_tune_line(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cache->batchcount, 16U);
 	KUNIT_EXPECT_EQ(test, cache->shared, 2U);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+
+	/* A management cache is listed in /proc/toyslabinfo, so it is tuned too. */
+	cache = new_cache(test, "kunit-tune-16", 16, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, cache->mgmt);
+	snprintf(line, sizeof(line), "%s 8 4 0", cache->mgmt->name);
+	KUNIT_EXPECT_EQ(test, toy_caches_tune_line(caches, line), 0);
+	KUNIT_EXPECT_EQ(test, cache->mgmt->limit, 8U);
 }
 
 /* init_on_alloc and init_on_free (kernel command line) reach toyalloc too. */

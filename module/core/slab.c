@@ -1314,12 +1314,18 @@ static unsigned long toy_cache_active_objects(struct toy_cache *cache)
 	return cache->nr_slabs * cache->num - cache->free_objects - cached;
 }
 
+/* The cache named @name, management caches included; caches->mutex held. */
 static struct toy_cache *toy_cache_find(struct toy_caches *caches,
 					const char *name)
 {
 	struct toy_cache *cache;
 
+	lockdep_assert_held(&caches->mutex);
+
 	list_for_each_entry(cache, &caches->list, list)
+		if (!strcmp(cache->name, name))
+			return cache;
+	list_for_each_entry(cache, &caches->mgmt, list)
 		if (!strcmp(cache->name, name))
 			return cache;
 	return NULL;
