@@ -144,9 +144,9 @@
 #include <linux/export.h>
 #include <linux/kmemleak.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/random.h>
-#include <linux/reciprocal_div.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -160,6 +160,8 @@
 #define TOY_SLAB_SMALL_ORDER	3
 /* ...and up to 128 KiB for the largest objects. */
 #define TOY_SLAB_MAX_ORDER	5
+/* toy_offset_index(): 2^this exceeds a slab's bytes times its object size. */
+#define TOY_INDEX_SHIFT		40
 /* The names of the management caches, which no other cache may take. */
 #define TOY_MGMT_PREFIX		"toy-slabmgmt-"
 
@@ -171,9 +173,11 @@ static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
 /*
  * The free-object bitmap of a slab: in its head page, or in the management
  * object whose address the head page keeps in place of the bitmaps.
+ * This and the helpers below up to toy_map_test() are on the fast paths,
+ * where a call would cost as much as what they do: always inline.
  */
-static unsigned long *toy_slab_bitmap(struct toy_cache *cache,
-				      struct toy_page *head)
+static __always_inline unsigned long *
+toy_slab_bitmap(struct toy_cache *cache, struct toy_page *head)
 {
 	if (cache->maps_in_page)
 		return &head->slab.maps[0];
@@ -206,23 +210,35 @@ static struct toy_page *toy_obj_slab(struct toy_cache *cache, const void *obj)
 }
 
 /*
- * The start of the slab holding @obj, an address in a slab of @cache:
- * slabs are buddy blocks, aligned to their size.
+ * The offset of @obj, an address in a slab of @cache, from the slab's
+ * start: slabs are buddy blocks, aligned to their size in physical
+ * memory.
  */
-static void *toy_obj_slab_base(struct toy_cache *cache, const void *obj)
+static __always_inline unsigned long toy_obj_offset(struct toy_cache *cache,
+						    const void *obj)
 {
-	return toy_block_start(obj, cache->order);
+	return __pa(obj) & ((PAGE_SIZE << cache->order) - 1);
 }
 
 /*
- * The index of the object @obj lies in: its offset in the slab divided by
- * the size (the colour is less than the size), with a multiply, as SLAB's
- * obj_to_index().
+ * The index of the object at @offset in its slab: the offset divided by
+ * the size (the colour is less than the size), as one multiply and a shift:
+ * with m = 2^TOY_INDEX_SHIFT / size rounded up, offset * m / 2^SHIFT
+ * exceeds offset / size by less than offset / 2^SHIFT, which is under
+ * 1 / size while a slab's bytes times the size stay below 2^SHIFT, so its
+ * integer part is the exact quotient (reciprocal_divide(), which SLAB's
+ * obj_to_index() uses, takes more steps, for any 32-bit dividend).
  */
-static unsigned int toy_obj_index(struct toy_cache *cache, const void *obj)
+static __always_inline unsigned int toy_offset_index(struct toy_cache *cache,
+						     unsigned long offset)
 {
-	return reciprocal_divide(obj - toy_obj_slab_base(cache, obj),
-				 cache->size_reciprocal);
+	return ((u64)offset * cache->index_mult) >> TOY_INDEX_SHIFT;
+}
+
+static __always_inline unsigned int toy_obj_index(struct toy_cache *cache,
+						  const void *obj)
+{
+	return toy_offset_index(cache, toy_obj_offset(cache, obj));
 }
 
 /*
@@ -230,13 +246,14 @@ static unsigned int toy_obj_index(struct toy_cache *cache, const void *obj)
  * bitmap, so the bits change atomically; on the whole word, as the generic
  * bitops do, because x86's bit-string instructions on memory are slow.
  */
-static void toy_mark_allocated(unsigned long *map, unsigned int idx)
+static __always_inline void toy_mark_allocated(unsigned long *map,
+					       unsigned int idx)
 {
 	atomic_long_andnot(BIT_MASK(idx), (atomic_long_t *)&map[BIT_WORD(idx)]);
 }
 
 /* Mark object @idx free; false when it already was. */
-static bool toy_mark_free(unsigned long *map, unsigned int idx)
+static __always_inline bool toy_mark_free(unsigned long *map, unsigned int idx)
 {
 	atomic_long_t *word = (atomic_long_t *)&map[BIT_WORD(idx)];
 
@@ -247,7 +264,8 @@ static bool toy_mark_free(unsigned long *map, unsigned int idx)
  * Whether object @idx is free; and the in-slab bits, which change under
  * toy_cache.lock only.  On the word, for the same reason.
  */
-static bool toy_map_test(const unsigned long *map, unsigned int idx)
+static __always_inline bool toy_map_test(const unsigned long *map,
+					 unsigned int idx)
 {
 	return READ_ONCE(map[BIT_WORD(idx)]) & BIT_MASK(idx);
 }
@@ -649,9 +667,12 @@ static unsigned long toy_slabs_release(struct toy_cache *cache,
 static __always_inline struct toy_array_cache *
 toy_array_trylock(struct toy_cache *cache)
 {
-	if (!toy_local_trylock(&cache->cpu_cache->lock))
+	/* Read once: the lock's compiler barrier would have it read again. */
+	struct toy_array_cache __percpu *arrays = cache->cpu_cache;
+
+	if (!toy_local_trylock(&arrays->lock))
 		return NULL;
-	return this_cpu_ptr(cache->cpu_cache);
+	return this_cpu_ptr(arrays);
 }
 
 static __always_inline void toy_array_unlock(struct toy_cache *cache)
@@ -738,8 +759,9 @@ static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
  * and kmemleak learns of it, so that it scans the object for pointers and
  * reports it if it leaks.
  */
-static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
-				     unsigned long caller)
+static __always_inline void toy_cache_prepare_object(struct toy_cache *cache,
+						     void *obj,
+						     unsigned long caller)
 {
 	kmemleak_alloc(obj, cache->object_size, 1, GFP_ATOMIC);
 	if (unlikely(cache->flags & TOY_SLAB_DEBUG_FLAGS))
@@ -890,14 +912,15 @@ static __always_inline const char *
 toy_claim_object(struct toy_cache *cache, struct toy_page *head,
 		 const void *obj)
 {
+	unsigned long offset;
 	unsigned int idx;
 
 	if (unlikely(!head || READ_ONCE(head->slab.cache) != cache))
 		return toy_foreign_object_reason(cache, obj);
-	idx = toy_obj_index(cache, obj);
+	offset = toy_obj_offset(cache, obj);
+	idx = toy_offset_index(cache, offset);
 	if (unlikely(idx >= cache->num ||
-		     obj - toy_obj_slab_base(cache, obj) !=
-		     head->s_mem + idx * cache->size))
+		     offset != head->s_mem + idx * cache->size))
 		return "not the start of an object";
 	if (unlikely(!toy_mark_free(toy_slab_bitmap(cache, head), idx)))
 		return "double free";
@@ -1385,7 +1408,10 @@ static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
 	cache->flags = flags;
 	cache->align = toy_alignment(flags, align, size);
 	cache->size = ALIGN(toy_debug_layout(cache), cache->align);
-	cache->size_reciprocal = reciprocal_value(cache->size);
+	BUILD_BUG_ON(ilog2(PAGE_SIZE << TOY_SLAB_MAX_ORDER) + ilog2(TOY_CACHE_MAX_SIZE) >
+		     TOY_INDEX_SHIFT);
+	cache->index_mult = div_u64((1ULL << TOY_INDEX_SHIFT) + cache->size - 1,
+				    cache->size);
 	cache->order = toy_slab_order(cache->size);
 	cache->num = toy_objects_in(PAGE_SIZE << cache->order, cache->size);
 	if (mgmt)

@@ -9,7 +9,6 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
-#include <linux/reciprocal_div.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -137,7 +136,8 @@ struct toy_caches {
  * @object_size: the size asked for
  * @size: distance between objects: @object_size and the debug bytes,
  *	rounded up to @align
- * @size_reciprocal: @size as reciprocal_divide() wants it
+ * @index_mult: 2^40 / @size, rounded up: an object's offset in its slab
+ *	times it, shifted right by 40, is the object's index (slab.c)
  * @flags: TOY_SLAB_* flags in force
  * @red_zone: bytes of red zone after each object, 0 without
  * @track: offset of the owner tracks in each object, 0 without
@@ -185,7 +185,7 @@ struct toy_cache {
 	struct toy_zone *zone;
 	unsigned int object_size;
 	unsigned int size;
-	struct reciprocal_value size_reciprocal;
+	u64 index_mult;
 	unsigned long flags;
 	unsigned int red_zone;
 	unsigned int track;
