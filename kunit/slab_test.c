@@ -565,6 +565,24 @@ static void slab_test_destroy_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nr_caches(test), 0U);
 }
 
+/* __GFP_ZERO zeroes an object that comes back dirty from the array. */
+static void slab_test_alloc_zeroed(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-zero", 200, 0, NULL);
+	u8 *obj;
+
+	toy_test_pin_to_this_cpu(test);
+
+	obj = toy_cache_alloc(cache, GFP_NOWAIT);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	memset(obj, 0xa5, 200);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache, GFP_NOWAIT | __GFP_ZERO),
+			    (void *)obj);
+	KUNIT_EXPECT_FALSE(test, memchr_inv(obj, 0, 200));
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
+}
+
 static void slab_test_kmalloc_classes(struct kunit *test)
 {
 	static const unsigned int classes[] = {
@@ -965,6 +983,7 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_bad_create),
 	KUNIT_CASE(slab_test_bad_free),
 	KUNIT_CASE(slab_test_destroy_busy),
+	KUNIT_CASE(slab_test_alloc_zeroed),
 	KUNIT_CASE(slab_test_kmalloc_classes),
 	KUNIT_CASE(slab_test_random_churn),
 	KUNIT_CASE(slab_test_slabinfo_format),

@@ -65,7 +65,9 @@
  *	trusted, asks the zone for the block of that order holding it
  *	(toy_zone_order_block_head(): one probe), whose head toy_page names
  *	the cache, the colour offset, the bitmaps and the count of objects
- *	taken from the slab.  Nothing is searched.
+ *	taken from the slab; a kfree, which knows no cache, asks the zone for
+ *	whichever block holds the pointer (kmalloc.c), and the head page it
+ *	finds names the cache.  Nothing is searched.
  *
  *   5. Three lists per cache: full, partial and free slabs.  Refills take
  *	from partial slabs first, then free ones, and grow the cache by one
@@ -451,6 +453,7 @@ static int toy_cache_grow(struct toy_cache *cache, gfp_t gfp)
 	unsigned int i, colour;
 	void *base;
 
+	gfp &= ~__GFP_ZERO;	/* for the object handed out, not the slab */
 	if (cache->mgmt) {
 		/* An on-page cache: this recursion ends here. */
 		maps = toy_cache_alloc_caller(cache->mgmt, gfp, _RET_IP_);
@@ -755,18 +758,18 @@ static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
 }
 
 /*
- * Debug checks and init_on_alloc, on an object about to be handed out;
- * and kmemleak learns of it, so that it scans the object for pointers and
- * reports it if it leaks.
+ * Debug checks, and zeroing for __GFP_ZERO or init_on_alloc, on an object
+ * about to be handed out; and kmemleak learns of it, so that it scans the
+ * object for pointers and reports it if it leaks.
  */
 static __always_inline void toy_cache_prepare_object(struct toy_cache *cache,
-						     void *obj,
+						     void *obj, gfp_t gfp,
 						     unsigned long caller)
 {
 	kmemleak_alloc(obj, cache->object_size, 1, GFP_ATOMIC);
 	if (unlikely(cache->flags & TOY_SLAB_DEBUG_FLAGS))
 		toy_debug_alloc(cache, obj, caller);
-	if (want_init_on_alloc(GFP_KERNEL) && !cache->ctor)
+	if (want_init_on_alloc(gfp) && !cache->ctor)
 		memset(obj, 0, cache->object_size);
 }
 
@@ -848,7 +851,7 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 	obj = c.obj;
 	toy_mark_allocated(toy_slab_bitmap(cache, c.slab),
 			   toy_obj_index(cache, obj));
-	toy_cache_prepare_object(cache, obj, caller);
+	toy_cache_prepare_object(cache, obj, gfp, caller);
 	trace_toy_cache_alloc(cache->name, obj, cache->size);
 	return obj;
 }
@@ -873,13 +876,14 @@ void *toy_cache_alloc_caller(struct toy_cache *cache, gfp_t gfp,
  * toy_cache_alloc() - allocate an object
  * @cache: the cache
  * @gfp: GFP_KERNEL where the caller may sleep, GFP_NOWAIT or GFP_ATOMIC
- *	where it may not; other bits are ignored
+ *	where it may not, with __GFP_ZERO to zero the object; other bits are
+ *	ignored
  *
  * Takes the most recently freed object of this CPU's array; grows the cache
  * by a slab when the array, the shared array and every slab are empty.
  * Sleeps only when @gfp allows it and the zone must reclaim to find the
- * slab (toy_zone_alloc()).  Zeroed when init_on_alloc is on and the cache
- * has no constructor.
+ * slab (toy_zone_alloc()).  Zeroed for __GFP_ZERO or when init_on_alloc
+ * is on, unless the cache has a constructor.
  *
  * Return: a constructed object aligned to the cache's alignment, or NULL
  * when the zone has no block left for a new slab.
@@ -1046,25 +1050,22 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 }
 
 /**
- * toy_slab_free() - free an object without naming its cache
- * @zone: the zone of the caches
- * @obj: any address
+ * toy_slab_free() - free an object of the slab the zone found it in
+ * @cache: the cache @head names
+ * @head: the head page of the allocated block holding @obj, whatever its
+ *	order
+ * @obj: the object
  * @caller: the address owner tracking records
  *
- * kfree() for toy caches: the block holding @obj names its cache, so that
- * the zone is asked once, not once to find the cache and again to check
- * the free.  Otherwise as toy_cache_free().
+ * kfree() for toy caches: the caller asked the zone once for the block
+ * holding @obj, which names its cache; this checks and frees it without
+ * asking again.  Otherwise as toy_cache_free().
  *
- * Return: 0, -EINVAL for a refused free, or -ENOENT, with nothing said,
- * when @obj lies in no slab of @zone.
+ * Return: 0, or -EINVAL for a refused free.
  */
-int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller)
+int toy_slab_free(struct toy_cache *cache, struct toy_page *head, void *obj,
+		  unsigned long caller)
 {
-	struct toy_page *head = toy_zone_block_head(zone, obj);
-	struct toy_cache *cache = head ? READ_ONCE(head->slab.cache) : NULL;
-
-	if (!cache)
-		return -ENOENT;
 	if (unlikely(toy_page_order(head) != cache->order))
 		head = NULL;
 	return toy_cache_do_free(cache, head, obj, caller);
