@@ -117,14 +117,16 @@ static void debug_test_write_after_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
 }
 
-/* Where a slab keeps its in-slab bitmap (slab.c). */
+/*
+ * Where a slab keeps its in-slab bitmap (slab.c): in its head page, or
+ * after the free-object bitmap in the management object the page names.
+ */
 static unsigned long *in_slab_map(struct kunit *test, struct toy_cache *cache,
 				  struct toy_page *head)
 {
 	if (cache->maps_in_page)
 		return &head->slab.maps[1];
-	return toy_page_to_virt(ctx(test)->zone, head) + cache->free_map +
-		BITS_TO_LONGS(cache->num) * sizeof(long);
+	return (unsigned long *)head->slab.maps[0] + BITS_TO_LONGS(cache->num);
 }
 
 /*
@@ -179,8 +181,8 @@ static void debug_test_corrupt_bitmap_in_page(struct kunit *test)
 	expect_corrupt_bitmap_caught(test, 64, true);
 }
 
-/* ...and at the end of the slab (252 objects of 16 bytes). */
-static void debug_test_corrupt_bitmap_in_slab(struct kunit *test)
+/* ...and in a management object (256 objects of 16 bytes). */
+static void debug_test_corrupt_bitmap_off_page(struct kunit *test)
 {
 	expect_corrupt_bitmap_caught(test, 16, false);
 }
@@ -188,7 +190,8 @@ static void debug_test_corrupt_bitmap_in_slab(struct kunit *test)
 /* A bit set past the last object of a slab is found by the validator. */
 static void debug_test_bitmap_past_last_object(struct kunit *test)
 {
-	struct toy_cache *cache = debug_cache(test, 16, 0);
+	/* 170 objects with 4 KiB pages: bits 170..191 of the maps are spare. */
+	struct toy_cache *cache = debug_cache(test, 24, 0);
 	void *obj = toy_cache_alloc(cache, GFP_NOWAIT);
 	unsigned int past = cache->num + 1;
 	struct toy_page *head;
@@ -217,6 +220,40 @@ static void debug_test_double_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), -EINVAL);
 	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj + 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 2);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+}
+
+/*
+ * Double frees of an object of a cache with its bitmaps off the page, held
+ * in this CPU's array and back in its slab, each caught, and only they.
+ */
+static void debug_test_double_free_off_page(struct kunit *test)
+{
+	struct toy_cache *cache = debug_cache(test, 8, 0);
+	void *a, *b;
+
+	KUNIT_ASSERT_FALSE(test, cache->maps_in_page);
+	/* One object per CPU array, none shared: the second free flushes. */
+	KUNIT_ASSERT_EQ(test, toy_cache_tune(cache, 1, 1, 0), 0);
+	a = toy_cache_alloc(cache, GFP_NOWAIT);
+	b = toy_cache_alloc(cache, GFP_NOWAIT);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, a), 0);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, a), -EINVAL);	/* in the array */
+	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 1);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, b), 0);	/* a back to its slab */
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, a), -EINVAL);	/* in the slab */
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, b), -EINVAL);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, b + 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 4);
+	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+	KUNIT_EXPECT_EQ(test, cache->free_objects, (unsigned long)cache->num - 1);
+	/* Both come back, once each. */
+	a = toy_cache_alloc(cache, GFP_NOWAIT);
+	KUNIT_EXPECT_PTR_EQ(test, a, b);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, a), 0);
+	KUNIT_EXPECT_EQ(test, ctx(test)->reports, 4);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
 }
 
@@ -299,9 +336,10 @@ static struct kunit_case debug_test_cases[] = {
 	KUNIT_CASE(debug_test_write_past_end),
 	KUNIT_CASE(debug_test_write_after_free),
 	KUNIT_CASE(debug_test_corrupt_bitmap_in_page),
-	KUNIT_CASE(debug_test_corrupt_bitmap_in_slab),
+	KUNIT_CASE(debug_test_corrupt_bitmap_off_page),
 	KUNIT_CASE(debug_test_bitmap_past_last_object),
 	KUNIT_CASE(debug_test_double_free),
+	KUNIT_CASE(debug_test_double_free_off_page),
 	KUNIT_CASE(debug_test_owner_tracking),
 	KUNIT_CASE(debug_test_page_use_after_free),
 	KUNIT_CASE(debug_test_randomized_free_list),

@@ -207,10 +207,10 @@ static void slab_test_alignment_and_overlap(struct kunit *test)
 }
 
 /*
- * Slabs of at most BITS_PER_LONG objects keep their bitmaps in the head
- * page, so objects of 2^k bytes from 64 up fill their slab exactly, as
- * SLUB's do; smaller objects give their slab's end to the bitmaps, two bits
- * per object.
+ * Objects of 2^k bytes fill their slab exactly, as SLUB's do: slabs of at
+ * most BITS_PER_LONG objects keep their bitmaps in the head page, slabs of
+ * more in an object of a management cache, itself with its bitmaps in the
+ * page.
  */
 static void slab_test_objects_fill_slab(struct kunit *test)
 {
@@ -220,20 +220,107 @@ static void slab_test_objects_fill_slab(struct kunit *test)
 	for (size = 8; size <= 8192; size *= 2) {
 		cache = new_cache(test, "kunit-fill", size, 0, NULL);
 		bytes = PAGE_SIZE << cache->order;
-		if (size >= 64) {
-			KUNIT_EXPECT_TRUE(test, cache->maps_in_page);
-			KUNIT_EXPECT_EQ_MSG(test, cache->num, bytes / size, "size %u", size);
-		} else {
-			KUNIT_EXPECT_FALSE(test, cache->maps_in_page);
-			KUNIT_EXPECT_LE_MSG(test, cache->num * size +
-					    2 * BITS_TO_LONGS(cache->num) * sizeof(long),
-					    bytes, "size %u", size);
-			KUNIT_EXPECT_GT_MSG(test, (cache->num + 1) * size +
-					    2 * BITS_TO_LONGS(cache->num + 1) * sizeof(long),
-					    bytes, "size %u", size);
+		KUNIT_EXPECT_EQ_MSG(test, cache->num, bytes / size, "size %u", size);
+		KUNIT_EXPECT_EQ_MSG(test, cache->maps_in_page,
+				    cache->num <= BITS_PER_LONG, "size %u", size);
+		KUNIT_EXPECT_EQ_MSG(test, !cache->mgmt, cache->maps_in_page,
+				    "size %u", size);
+		if (cache->mgmt) {
+			KUNIT_EXPECT_TRUE(test, cache->mgmt->maps_in_page);
+			KUNIT_EXPECT_GE(test, cache->mgmt->object_size,
+					2 * BITS_TO_LONGS(cache->num) * sizeof(long));
 		}
 		KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
+		KUNIT_EXPECT_TRUE(test, list_empty(&ctx(test)->caches.mgmt));
 	}
+}
+
+/*
+ * The kmalloc classes hold as many objects per slab as SLUB's of the same
+ * size and order: with 4 KiB pages, 512, 256 and 128 for 8, 16 and 32
+ * bytes, in one page each.
+ */
+static void slab_test_kmalloc_objects_per_slab(struct kunit *test)
+{
+	static const unsigned int small[][2] = { { 8, 512 }, { 16, 256 }, { 32, 128 } };
+	struct toy_kmalloc km;
+	struct toy_cache *cache;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, toy_kmalloc_init(&km, &ctx(test)->caches), 0);
+	for (i = 0; i < TOY_KMALLOC_CLASSES; i++) {
+		cache = km.class[i];
+		KUNIT_EXPECT_EQ_MSG(test, cache->num,
+				    (PAGE_SIZE << cache->order) / cache->object_size,
+				    "%s", cache->name);
+	}
+	for (i = 0; i < ARRAY_SIZE(small); i++) {
+		cache = km.class[i];
+		KUNIT_EXPECT_EQ(test, cache->object_size, small[i][0]);
+		KUNIT_EXPECT_EQ(test, cache->order, 0U);
+		KUNIT_EXPECT_EQ_MSG(test, cache->num, small[i][1] * (PAGE_SIZE / SZ_4K),
+				    "%s", cache->name);
+	}
+	toy_kmalloc_exit(&km);
+}
+
+/* Objects of a cache held by users, as /proc/slabinfo's active_objs. */
+static unsigned long active_objects(struct toy_cache *cache)
+{
+	return cache->nr_slabs * cache->num - cache->free_objects -
+		cached_objects(cache);
+}
+
+/*
+ * Each slab of an off-page cache holds one management object from the
+ * slab's creation to its return to the zone; a management cache is shared
+ * by the caches with bitmaps of its size and goes with the last of them.
+ */
+static void slab_test_mgmt_freed_with_slab(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-offpage", 16, 0, NULL);
+	struct toy_cache *mgmt = cache->mgmt, *other;
+	struct toy_cache_stats stats;
+	unsigned int i, n = 3 * cache->num;
+	unsigned long start;
+	void **objs;
+
+	KUNIT_ASSERT_NOT_NULL(test, mgmt);
+	KUNIT_EXPECT_EQ(test, mgmt->users, 1U);
+	start = active_objects(mgmt);
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = toy_cache_alloc(cache, GFP_NOWAIT);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 3UL);
+	KUNIT_EXPECT_EQ(test, active_objects(mgmt), start + 3);
+	KUNIT_EXPECT_EQ(test, toy_caches_validate(&ctx(test)->caches), 0);
+
+	/* A second cache of the same bitmap size shares the management cache. */
+	other = new_cache(test, "kunit-offpage-2", 16, 0, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, other->mgmt, mgmt);
+	KUNIT_EXPECT_EQ(test, mgmt->users, 2U);
+	KUNIT_EXPECT_EQ(test, toy_cache_destroy(other), 0);
+	KUNIT_EXPECT_EQ(test, mgmt->users, 1U);
+
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, objs[i]), 0);
+	/* Some slabs went back as they became free, the others now. */
+	toy_cache_shrink(cache);
+	KUNIT_EXPECT_EQ(test, cache->nr_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, cache->reaped, 3UL);
+	KUNIT_EXPECT_EQ(test, active_objects(mgmt), start);
+	toy_cache_get_stats(mgmt, &stats);
+	KUNIT_EXPECT_EQ(test, stats.allocs, 3UL);
+	KUNIT_EXPECT_EQ(test, stats.frees, 3UL);
+	KUNIT_EXPECT_EQ(test, toy_caches_validate(&ctx(test)->caches), 0);
+
+	KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ctx(test)->caches.mgmt));
+	KUNIT_EXPECT_EQ(test, toy_zone_free_pages(ctx(test)->zone),
+			toy_zone_nr_pages(ctx(test)->zone));
 }
 
 /* Successive slabs shift their first object by the colour offset. */
@@ -252,8 +339,6 @@ static void slab_test_colouring(struct kunit *test)
 	 * one colour per cache line, the first at offset 0.
 	 */
 	left = (PAGE_SIZE << cache->order) - cache->num * cache->size;
-	if (!cache->maps_in_page)
-		left -= 2 * BITS_TO_LONGS(cache->num) * sizeof(long);
 	KUNIT_ASSERT_EQ(test, cache->colour_off, cache_line_size());
 	KUNIT_ASSERT_EQ(test, cache->colours, left / cache_line_size() + 1);
 	KUNIT_ASSERT_GE(test, cache->colours, 2U);
@@ -380,6 +465,9 @@ static void slab_test_bad_create(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "", 64, 0, 0, NULL)),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "toy-slabmgmt-64",
+						       64, 0, 0, NULL)),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(toy_cache_create(caches, "kunit with spaces",
 						       64, 0, 0, NULL)),
 			-EINVAL);
@@ -475,6 +563,24 @@ static void slab_test_destroy_busy(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj[i]), 0);
 	KUNIT_EXPECT_EQ(test, toy_cache_destroy(cache), 0);
 	KUNIT_EXPECT_EQ(test, nr_caches(test), 0U);
+}
+
+/* __GFP_ZERO zeroes an object that comes back dirty from the array. */
+static void slab_test_alloc_zeroed(struct kunit *test)
+{
+	struct toy_cache *cache = new_cache(test, "kunit-zero", 200, 0, NULL);
+	u8 *obj;
+
+	toy_test_pin_to_this_cpu(test);
+
+	obj = toy_cache_alloc(cache, GFP_NOWAIT);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	memset(obj, 0xa5, 200);
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
+	KUNIT_EXPECT_PTR_EQ(test, toy_cache_alloc(cache, GFP_NOWAIT | __GFP_ZERO),
+			    (void *)obj);
+	KUNIT_EXPECT_FALSE(test, memchr_inv(obj, 0, 200));
+	KUNIT_EXPECT_EQ(test, toy_cache_free(cache, obj), 0);
 }
 
 static void slab_test_kmalloc_classes(struct kunit *test)
@@ -664,6 +770,13 @@ static void slab_test_tune_line(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cache->batchcount, 16U);
 	KUNIT_EXPECT_EQ(test, cache->shared, 2U);
 	KUNIT_EXPECT_EQ(test, toy_cache_validate(cache), 0);
+
+	/* A management cache is listed in /proc/toyslabinfo, so it is tuned too. */
+	cache = new_cache(test, "kunit-tune-16", 16, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, cache->mgmt);
+	snprintf(line, sizeof(line), "%s 8 4 0", cache->mgmt->name);
+	KUNIT_EXPECT_EQ(test, toy_caches_tune_line(caches, line), 0);
+	KUNIT_EXPECT_EQ(test, cache->mgmt->limit, 8U);
 }
 
 /* init_on_alloc and init_on_free (kernel command line) reach toyalloc too. */
@@ -861,6 +974,8 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_ctor_once_per_object),
 	KUNIT_CASE_PARAM(slab_test_alignment_and_overlap, layout_gen_params),
 	KUNIT_CASE(slab_test_objects_fill_slab),
+	KUNIT_CASE(slab_test_kmalloc_objects_per_slab),
+	KUNIT_CASE(slab_test_mgmt_freed_with_slab),
 	KUNIT_CASE(slab_test_colouring),
 	KUNIT_CASE(slab_test_percpu_drain),
 	KUNIT_CASE(slab_test_flush_and_free_limit),
@@ -868,6 +983,7 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_bad_create),
 	KUNIT_CASE(slab_test_bad_free),
 	KUNIT_CASE(slab_test_destroy_busy),
+	KUNIT_CASE(slab_test_alloc_zeroed),
 	KUNIT_CASE(slab_test_kmalloc_classes),
 	KUNIT_CASE(slab_test_random_churn),
 	KUNIT_CASE(slab_test_slabinfo_format),

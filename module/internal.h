@@ -64,7 +64,8 @@ void *toy_cache_alloc_caller(struct toy_cache *cache, gfp_t gfp,
 			     unsigned long caller);
 int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 			  unsigned long caller);
-int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller);
+int toy_slab_free(struct toy_cache *cache, struct toy_page *head, void *obj,
+		  unsigned long caller);
 struct toy_cache *toy_cache_of(struct toy_zone *zone, const void *obj);
 
 /* Validation in two steps, for the tests of what comes between (core/slab.c) */

@@ -116,19 +116,35 @@ void *toy_kmalloc_alloc(struct toy_kmalloc *km, size_t size, gfp_t flags)
 	if (!size || size > PAGE_SIZE << TOY_MAX_ORDER)
 		return NULL;
 	cache = toy_kmalloc_class(km, size);
-	if (cache) {
-		ptr = toy_cache_alloc_caller(cache, flags, _RET_IP_);
-	} else {
-		/* The @size bytes are zeroed below, not the whole block. */
-		ptr = toy_zone_alloc(km->zone, get_order(size), flags & ~__GFP_ZERO);
-		if (ptr)
-			kmemleak_alloc(ptr, size, 1, GFP_ATOMIC);
-	}
-	if (ptr && (flags & __GFP_ZERO))
+	if (likely(cache))	/* zeroes the whole object for __GFP_ZERO */
+		return toy_cache_alloc_caller(cache, flags, _RET_IP_);
+	/* The @size bytes are zeroed here, not the whole block. */
+	ptr = toy_zone_alloc(km->zone, get_order(size), flags & ~__GFP_ZERO);
+	if (!ptr)
+		return NULL;
+	kmemleak_alloc(ptr, size, 1, GFP_ATOMIC);
+	if (flags & __GFP_ZERO)
 		memset(ptr, 0, size);
 	return ptr;
 }
 EXPORT_SYMBOL_GPL(toy_kmalloc_alloc);
+
+/*
+ * A free of what is not in a slab: a large allocation's block, whose start
+ * @ptr must be (@head: the allocated block holding @ptr, or NULL).
+ */
+static noinline int toy_kmalloc_free_large(struct toy_zone *zone,
+					   struct toy_page *head,
+					   const void *ptr)
+{
+	if (!head || toy_page_to_virt(zone, head) != ptr) {
+		if (toy_report_ratelimit())
+			pr_err("kfree of %p: not a toy_kmalloc allocation\n", ptr);
+		return -EINVAL;
+	}
+	kmemleak_free(ptr);
+	return toy_zone_free(zone, (void *)ptr, toy_page_order(head));
+}
 
 /**
  * toy_kmalloc_free() - free what toy_kmalloc_alloc() returned
@@ -138,25 +154,25 @@ EXPORT_SYMBOL_GPL(toy_kmalloc_alloc);
  * Return: 0, or -EINVAL with one dmesg line when @ptr is not an allocation
  * of @km.
  */
-int toy_kmalloc_free(struct toy_kmalloc *km, const void *ptr)
+int __flatten toy_kmalloc_free(struct toy_kmalloc *km, const void *ptr)
 {
 	struct toy_zone *zone = km->zone;
+	struct toy_cache *cache;
 	struct toy_page *head;
-	int ret;
 
 	if (!ptr)
 		return 0;
-	ret = toy_slab_free(zone, (void *)ptr, _RET_IP_);
-	if (ret != -ENOENT)
-		return ret;
+	/*
+	 * One lookup, in line (__flatten: the compiler would rather call the
+	 * zone's lookup, which toy_kmalloc_size() uses too), and the slab's
+	 * free as a tail call: the block holding @ptr names its cache, if it
+	 * is a slab.
+	 */
 	head = toy_zone_block_head(zone, ptr);
-	if (!head || toy_page_to_virt(zone, head) != ptr) {
-		if (toy_report_ratelimit())
-			pr_err("kfree of %p: not a toy_kmalloc allocation\n", ptr);
-		return -EINVAL;
-	}
-	kmemleak_free(ptr);
-	return toy_zone_free(zone, (void *)ptr, toy_page_order(head));
+	cache = head ? READ_ONCE(head->slab.cache) : NULL;
+	if (likely(cache))
+		return toy_slab_free(cache, head, (void *)ptr, _RET_IP_);
+	return toy_kmalloc_free_large(zone, head, ptr);
 }
 EXPORT_SYMBOL_GPL(toy_kmalloc_free);
 

@@ -14,26 +14,39 @@
  *
  *   1. Slab layout.  A slab is
  *
- *	| colour | obj 0 | ... | obj num-1 | waste | 2 bitmaps, if num > 64 |
+ *	| colour | obj 0 | ... | obj num-1 | waste |
  *
  *	Objects are @size apart, @size being the object size rounded up to the
  *	alignment.  Two bitmaps, a bit per object, say where each object is:
  *	the free-object bitmap has its bit set while the object is not held
  *	by a user (free in the slab or kept in a CPU array), the in-slab
  *	bitmap while it is free in the slab itself, so in-slab is a subset of
- *	free.  A slab of at most BITS_PER_LONG objects keeps both in its head
- *	toy_page, and its objects fill the slab exactly as SLUB's do (every
- *	kmalloc class from 64 bytes up); a slab of more, smaller, objects
- *	keeps them at its end.  Nothing links free objects through their
- *	memory: a constructed object stays exactly as its user left it, and a
- *	write after free cannot redirect the allocator.
+ *	free.  Neither takes any of the slab's bytes, so every slab holds as
+ *	many objects as SLUB's of the same size and order (512, 256 and 128
+ *	in the 8, 16 and 32-byte kmalloc classes).  A slab of at most
+ *	BITS_PER_LONG objects keeps both in its head toy_page.  A slab of
+ *	more keeps them off the slab, as SLAB's OFF_SLAB caches kept their
+ *	freelists: in an object of a management cache, whose address its head
+ *	page holds in place of the bitmaps.  Management caches
+ *	(toy-slabmgmt-<bytes>, one per power-of-two size of bitmaps from
+ *	PAGE_SIZE / BITS_PER_LONG up, shared by the caches of the set) are
+ *	caches like any other, except that they are not listed in the set's
+ *	caches, and that their own slabs keep their bitmaps in the page: their
+ *	slabs are capped at BITS_PER_LONG objects (with 4 KiB pages they
+ *	never hold more), so that taking a management object never needs
+ *	another.  A slab takes its management object when it is created and
+ *	gives it back when it returns to the zone; a management cache lives
+ *	from its first user's creation to its last user's destruction.
+ *	Nothing links free objects through their memory: a constructed object
+ *	stays exactly as its user left it, and a write after free cannot
+ *	redirect the allocator.
  *
  *   2. Slab order (the rule of SLUB's calculate_order()).  What is left
- *	over after the objects and the management area must be small: the
- *	smallest order up to 3 that holds SLUB's min_objects (4 * (fls(CPUs)
- *	+ 1), or all that order 3 holds) and leaves at most 1/16, else
- *	the smallest up to TOY_SLAB_MAX_ORDER that leaves at most 1/8, else
- *	the order that wastes the smallest fraction.
+ *	over after the objects must be small: the smallest order up to 3 that
+ *	holds SLUB's min_objects (4 * (fls(CPUs) + 1), or all that order 3
+ *	holds) and leaves at most 1/16, else the smallest up to
+ *	TOY_SLAB_MAX_ORDER that leaves at most 1/8, else the order that
+ *	wastes the smallest fraction.
  *
  *   3. Colouring.  The left-over bytes shift the first object of
  *	successive slabs by 0, 1, 2, ... times colour_off (a cache line, or
@@ -46,12 +59,15 @@
  *
  *   4. Finding an object's slab.  The slab is a buddy block of the
  *	cache's order, aligned to its size: rounding the object's physical
- *	address down gives the slab's start, and with it the bitmap and the
- *	object's index, with no lookup at all; this is all an allocation
- *	needs.  A free, whose pointer is not trusted, also asks the zone for
- *	the block of that order holding it (toy_zone_order_block_head(): one
- *	probe), whose head toy_page names the cache, the colour offset and the
- *	count of objects taken from the slab.  Nothing is searched.
+ *	address down gives the slab's start, and with it the object's index,
+ *	with no lookup at all; an allocation finds the bitmaps through the
+ *	head page its array entry names.  A free, whose pointer is not
+ *	trusted, asks the zone for the block of that order holding it
+ *	(toy_zone_order_block_head(): one probe), whose head toy_page names
+ *	the cache, the colour offset, the bitmaps and the count of objects
+ *	taken from the slab; a kfree, which knows no cache, asks the zone for
+ *	whichever block holds the pointer (kmalloc.c), and the head page it
+ *	finds names the cache.  Nothing is searched.
  *
  *   5. Three lists per cache: full, partial and free slabs.  Refills take
  *	from partial slabs first, then free ones, and grow the cache by one
@@ -84,6 +100,9 @@
  * -------
  * The lock order is: a CPU's array (held busy), then toy_cache.lock, then
  * the zone's locks (the lock of its per-CPU lists, then its spinlock).
+ * A cache takes and gives back management objects holding none of its
+ * own locks, so a management cache's locks never nest in another
+ * cache's.
  * Only its own CPU ever touches an array, so what can reach an array
  * while its CPU works on it is an interrupt of that CPU, and nothing else.
  * SLAB turned interrupts off around its arrays; here the CPU marks its
@@ -108,13 +127,15 @@
  *
  * A slab leaving the cache loses its cache pointer under toy_cache.lock,
  * so a later bad free of one of its objects is refused; one that races
- * with the release itself may still set a bit in the block just given
- * back, as a double free racing with reuse defeats SLUB's checks too.
+ * with the release itself may still set a bit in the block, or the
+ * management object, just given back, as a double free racing with reuse
+ * defeats SLUB's checks too.
  * toy_cache.lock protects the slab lists, their counters, the shared
  * array, the tunables and the in-slab bitmaps; the free bitmaps change
  * with atomic operations on their words, outside it.  Slabs are given
  * back to the zone after toy_cache.lock is dropped.  toy_caches.mutex
- * serialises creation and destruction of caches.
+ * serialises creation and destruction of caches, and counts the users of
+ * each management cache.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -125,9 +146,9 @@
 #include <linux/export.h>
 #include <linux/kmemleak.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/random.h>
-#include <linux/reciprocal_div.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -141,19 +162,28 @@
 #define TOY_SLAB_SMALL_ORDER	3
 /* ...and up to 128 KiB for the largest objects. */
 #define TOY_SLAB_MAX_ORDER	5
+/* toy_offset_index(): 2^this exceeds a slab's bytes times its object size. */
+#define TOY_INDEX_SHIFT		40
+/* The names of the management caches, which no other cache may take. */
+#define TOY_MGMT_PREFIX		"toy-slabmgmt-"
 
 static void *toy_slab_base(struct toy_cache *cache, struct toy_page *head)
 {
 	return toy_page_to_virt(cache->zone, head);
 }
 
-/* The free-object bitmap of a slab. */
-static unsigned long *toy_slab_bitmap(struct toy_cache *cache,
-				      struct toy_page *head)
+/*
+ * The free-object bitmap of a slab: in its head page, or in the management
+ * object whose address the head page keeps in place of the bitmaps.
+ * This and the helpers below up to toy_map_test() are on the fast paths,
+ * where a call would cost as much as what they do: always inline.
+ */
+static __always_inline unsigned long *
+toy_slab_bitmap(struct toy_cache *cache, struct toy_page *head)
 {
 	if (cache->maps_in_page)
 		return &head->slab.maps[0];
-	return toy_slab_base(cache, head) + cache->free_map;
+	return (unsigned long *)head->slab.maps[0];
 }
 
 /* The in-slab bitmap: which free objects the slab itself holds. */
@@ -182,35 +212,35 @@ static struct toy_page *toy_obj_slab(struct toy_cache *cache, const void *obj)
 }
 
 /*
- * The start of the slab holding @obj, an address in a slab of @cache:
- * slabs are buddy blocks, aligned to their size.
+ * The offset of @obj, an address in a slab of @cache, from the slab's
+ * start: slabs are buddy blocks, aligned to their size in physical
+ * memory.
  */
-static void *toy_obj_slab_base(struct toy_cache *cache, const void *obj)
+static __always_inline unsigned long toy_obj_offset(struct toy_cache *cache,
+						    const void *obj)
 {
-	return toy_block_start(obj, cache->order);
+	return __pa(obj) & ((PAGE_SIZE << cache->order) - 1);
 }
 
 /*
- * The index of the object @obj lies in: its offset in the slab divided by
- * the size (the colour is less than the size), with a multiply, as SLAB's
- * obj_to_index().
+ * The index of the object at @offset in its slab: the offset divided by
+ * the size (the colour is less than the size), as one multiply and a shift:
+ * with m = 2^TOY_INDEX_SHIFT / size rounded up, offset * m / 2^SHIFT
+ * exceeds offset / size by less than offset / 2^SHIFT, which is under
+ * 1 / size while a slab's bytes times the size stay below 2^SHIFT, so its
+ * integer part is the exact quotient (reciprocal_divide(), which SLAB's
+ * obj_to_index() uses, takes more steps, for any 32-bit dividend).
  */
-static unsigned int toy_obj_index(struct toy_cache *cache, const void *obj)
+static __always_inline unsigned int toy_offset_index(struct toy_cache *cache,
+						     unsigned long offset)
 {
-	return reciprocal_divide(obj - toy_obj_slab_base(cache, obj),
-				 cache->size_reciprocal);
+	return ((u64)offset * cache->index_mult) >> TOY_INDEX_SHIFT;
 }
 
-/*
- * The free-object bitmap of @head, the slab holding @obj, found from @obj
- * when it lies in the slab; @head is only read when it is in the page.
- */
-static unsigned long *toy_obj_bitmap(struct toy_cache *cache,
-				     struct toy_page *head, const void *obj)
+static __always_inline unsigned int toy_obj_index(struct toy_cache *cache,
+						  const void *obj)
 {
-	if (cache->maps_in_page)
-		return &head->slab.maps[0];
-	return toy_obj_slab_base(cache, obj) + cache->free_map;
+	return toy_offset_index(cache, toy_obj_offset(cache, obj));
 }
 
 /*
@@ -218,13 +248,14 @@ static unsigned long *toy_obj_bitmap(struct toy_cache *cache,
  * bitmap, so the bits change atomically; on the whole word, as the generic
  * bitops do, because x86's bit-string instructions on memory are slow.
  */
-static void toy_mark_allocated(unsigned long *map, unsigned int idx)
+static __always_inline void toy_mark_allocated(unsigned long *map,
+					       unsigned int idx)
 {
 	atomic_long_andnot(BIT_MASK(idx), (atomic_long_t *)&map[BIT_WORD(idx)]);
 }
 
 /* Mark object @idx free; false when it already was. */
-static bool toy_mark_free(unsigned long *map, unsigned int idx)
+static __always_inline bool toy_mark_free(unsigned long *map, unsigned int idx)
 {
 	atomic_long_t *word = (atomic_long_t *)&map[BIT_WORD(idx)];
 
@@ -235,7 +266,8 @@ static bool toy_mark_free(unsigned long *map, unsigned int idx)
  * Whether object @idx is free; and the in-slab bits, which change under
  * toy_cache.lock only.  On the word, for the same reason.
  */
-static bool toy_map_test(const unsigned long *map, unsigned int idx)
+static __always_inline bool toy_map_test(const unsigned long *map,
+					 unsigned int idx)
 {
 	return READ_ONCE(map[BIT_WORD(idx)]) & BIT_MASK(idx);
 }
@@ -256,28 +288,29 @@ static bool toy_maps_in_page(unsigned int num)
 	return num <= BITS_PER_LONG;
 }
 
-/* Bytes of the slab its bitmaps take. */
-static size_t toy_mgmt_size(unsigned int num)
+/*
+ * The object size of the management cache for slabs of @num objects: their
+ * two bitmaps, rounded up to a power of two no smaller than a slab of
+ * BITS_PER_LONG objects needs, so that few sizes serve every cache.
+ */
+static unsigned int toy_mgmt_object_size(unsigned int num)
 {
-	return toy_maps_in_page(num) ? 0 : 2 * BITS_TO_LONGS(num) * sizeof(long);
+	return roundup_pow_of_two(max_t(unsigned int,
+					2 * BITS_TO_LONGS(num) * sizeof(long),
+					PAGE_SIZE / BITS_PER_LONG));
 }
 
-/* Objects of @size that fit with their management area in @bytes. */
+/* Objects of @size in @bytes: the bitmaps take none of a slab's bytes. */
 static unsigned int toy_objects_in(size_t bytes, unsigned int size)
 {
-	unsigned int num = bytes / size;
-
-	while (num && num * size + toy_mgmt_size(num) > bytes)
-		num--;
-	return min_t(unsigned int, num, U16_MAX);
+	return min_t(size_t, bytes / size, U16_MAX);
 }
 
 static size_t toy_left_over(unsigned int order, unsigned int size)
 {
 	size_t bytes = PAGE_SIZE << order;
-	unsigned int num = toy_objects_in(bytes, size);
 
-	return num ? bytes - num * size - toy_mgmt_size(num) : bytes;
+	return bytes - toy_objects_in(bytes, size) * size;
 }
 
 /* Section 2 of the design: the smallest order wasting at most 1/8. */
@@ -408,18 +441,34 @@ static unsigned int toy_slab_next_free(struct toy_cache *cache,
 	return cache->num;
 }
 
-/* Slab growth: one new slab, constructed, then put on the free list. */
+/*
+ * Slab growth: one new slab, with its management object when its bitmaps
+ * are not in the page, constructed, then put on the free list.
+ */
 static int toy_cache_grow(struct toy_cache *cache, gfp_t gfp)
 {
+	unsigned long *maps = NULL;
 	struct toy_page *head;
 	unsigned long flags;
 	unsigned int i, colour;
 	void *base;
 
+	gfp &= ~__GFP_ZERO;	/* for the object handed out, not the slab */
+	if (cache->mgmt) {
+		/* An on-page cache: this recursion ends here. */
+		maps = toy_cache_alloc_caller(cache->mgmt, gfp, _RET_IP_);
+		if (!maps)
+			return -ENOMEM;
+	}
 	base = toy_zone_alloc(cache->zone, cache->order, gfp);
-	if (!base)
+	if (!base) {
+		if (maps)
+			toy_cache_free_caller(cache->mgmt, maps, _RET_IP_);
 		return -ENOMEM;
+	}
 	head = toy_zone_block_head(cache->zone, base);
+	if (maps)
+		head->slab.maps[0] = (unsigned long)maps;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	colour = cache->colour_next;
@@ -450,10 +499,11 @@ static int toy_cache_grow(struct toy_cache *cache, gfp_t gfp)
 /*
  * A slab whose bitmaps are corrupted hands out nothing more: its free
  * objects are written off, and it goes back to the zone once the objects
- * it handed out have all come back (toy_slab_put()).  cache->lock held.
+ * it handed out have all come back (toy_slab_put()), or, when none is
+ * out, on @release now.  cache->lock held.
  */
 static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
-				unsigned int bad)
+				unsigned int bad, struct list_head *release)
 {
 	long page = toy_virt_to_idx(cache->zone, toy_slab_base(cache, head));
 
@@ -475,23 +525,24 @@ static void toy_slab_quarantine(struct toy_cache *cache, struct toy_page *head,
 		list_move(&head->lru, &cache->slabs_broken);
 		return;
 	}
-	/* Nothing of it is out: back to the zone (lock order allows it). */
-	list_del_init(&head->lru);
+	/* Nothing of it is out: back to the zone once the lock is dropped. */
+	list_move(&head->lru, release);
 	cache->nr_slabs--;
 	cache->reaped++;
 	WRITE_ONCE(head->slab.cache, NULL);
-	toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
 }
 
 /*
  * Take up to @want free objects of the slab @head into @out, stopping at an
- * in-slab object that is not free (the slab is then quarantined), and file
- * the slab by its new count.  cache->lock held.  Returns how many.
+ * in-slab object that is not free (the slab is then quarantined, and may go
+ * on @release), and file the slab by its new count.  cache->lock held.
+ * Returns how many.
  */
 static unsigned int toy_slab_take_from(struct toy_cache *cache,
 				       struct toy_page *head,
 				       struct toy_array_entry *out,
-				       unsigned int want)
+				       unsigned int want,
+				       struct list_head *release)
 {
 	unsigned long *free_map = toy_slab_bitmap(cache, head);
 	unsigned long *in_slab = toy_slab_in_slab(cache, head);
@@ -504,7 +555,7 @@ static unsigned int toy_slab_take_from(struct toy_cache *cache,
 		idx = toy_slab_next_free(cache, head);
 		/* In the slab means free: anything else is corruption. */
 		if (idx >= cache->num || !toy_map_test(free_map, idx)) {
-			toy_slab_quarantine(cache, head, idx);
+			toy_slab_quarantine(cache, head, idx, release);
 			return n;
 		}
 		toy_in_slab_clear(in_slab, idx);
@@ -522,10 +573,12 @@ static unsigned int toy_slab_take_from(struct toy_cache *cache,
 
 /*
  * Take up to @want free objects from the slabs into @out, partial slabs
- * first; cache->lock held.  Returns how many.
+ * first; cache->lock held.  A quarantined slab may go on @release.
+ * Returns how many.
  */
 static unsigned int toy_slab_take(struct toy_cache *cache,
-				  struct toy_array_entry *out, unsigned int want)
+				  struct toy_array_entry *out, unsigned int want,
+				  struct list_head *release)
 {
 	struct toy_page *head;
 	unsigned int n = 0;
@@ -540,7 +593,7 @@ static unsigned int toy_slab_take(struct toy_cache *cache,
 							struct toy_page, lru);
 		if (!head)
 			break;
-		n += toy_slab_take_from(cache, head, out + n, want - n);
+		n += toy_slab_take_from(cache, head, out + n, want - n, release);
 	}
 	return n;
 }
@@ -587,7 +640,11 @@ static void toy_slab_put(struct toy_cache *cache,
 	}
 }
 
-/* Give the slabs on @release back to the zone; returns how many. */
+/*
+ * Give the slabs on @release back to the zone, and their management
+ * objects to the management cache; no lock of @cache held.  Returns how
+ * many slabs.
+ */
 static unsigned long toy_slabs_release(struct toy_cache *cache,
 				       struct list_head *release)
 {
@@ -596,6 +653,9 @@ static unsigned long toy_slabs_release(struct toy_cache *cache,
 
 	list_for_each_entry_safe(head, next, release, lru) {
 		list_del_init(&head->lru);
+		if (cache->mgmt)
+			toy_cache_free_caller(cache->mgmt, toy_slab_bitmap(cache, head),
+					      _RET_IP_);
 		toy_zone_free(cache->zone, toy_slab_base(cache, head), cache->order);
 		released++;
 	}
@@ -610,9 +670,12 @@ static unsigned long toy_slabs_release(struct toy_cache *cache,
 static __always_inline struct toy_array_cache *
 toy_array_trylock(struct toy_cache *cache)
 {
-	if (!toy_local_trylock(&cache->cpu_cache->lock))
+	/* Read once: the lock's compiler barrier would have it read again. */
+	struct toy_array_cache __percpu *arrays = cache->cpu_cache;
+
+	if (!toy_local_trylock(&arrays->lock))
 		return NULL;
-	return this_cpu_ptr(cache->cpu_cache);
+	return this_cpu_ptr(arrays);
 }
 
 static __always_inline void toy_array_unlock(struct toy_cache *cache)
@@ -622,10 +685,12 @@ static __always_inline void toy_array_unlock(struct toy_cache *cache)
 
 /*
  * Take up to @want objects, from the shared array first, then from the
- * slabs; cache->lock held.  Returns how many.
+ * slabs; cache->lock held.  A quarantined slab may go on @release.
+ * Returns how many.
  */
 static unsigned int toy_cache_take(struct toy_cache *cache,
-				   struct toy_array_entry *out, unsigned int want)
+				   struct toy_array_entry *out, unsigned int want,
+				   struct list_head *release)
 {
 	struct toy_shared_array *shared = cache->shared_array;
 	unsigned int n = 0;
@@ -634,7 +699,7 @@ static unsigned int toy_cache_take(struct toy_cache *cache,
 
 	while (shared && shared->avail && n < want)
 		out[n++] = shared->entry[--shared->avail];
-	return n + toy_slab_take(cache, out + n, want - n);
+	return n + toy_slab_take(cache, out + n, want - n, release);
 }
 
 /*
@@ -656,16 +721,21 @@ static void toy_cache_give(struct toy_cache *cache,
 		toy_slab_put(cache, &c[i++], release);
 }
 
-/* Refill an empty CPU array, held busy.  Returns objects moved. */
+/*
+ * Refill an empty CPU array, held busy; a quarantined slab may go on
+ * @release.  Returns objects moved.
+ */
 static unsigned int toy_cache_refill(struct toy_cache *cache,
-				     struct toy_array_cache *ac)
+				     struct toy_array_cache *ac,
+				     struct list_head *release)
 {
 	unsigned long flags;
 	unsigned int n;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	n = toy_cache_take(cache, &ac->entry[ac->avail],
-			   min(cache->batchcount, TOY_AC_MAX_LIMIT - ac->avail));
+			   min(cache->batchcount, TOY_AC_MAX_LIMIT - ac->avail),
+			   release);
 	ac->avail += n;
 	spin_unlock_irqrestore(&cache->lock, flags);
 	return n;
@@ -688,17 +758,18 @@ static void toy_cache_flush(struct toy_cache *cache, struct toy_array_cache *ac,
 }
 
 /*
- * Debug checks and init_on_alloc, on an object about to be handed out;
- * and kmemleak learns of it, so that it scans the object for pointers and
- * reports it if it leaks.
+ * Debug checks, and zeroing for __GFP_ZERO or init_on_alloc, on an object
+ * about to be handed out; and kmemleak learns of it, so that it scans the
+ * object for pointers and reports it if it leaks.
  */
-static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
-				     unsigned long caller)
+static __always_inline void toy_cache_prepare_object(struct toy_cache *cache,
+						     void *obj, gfp_t gfp,
+						     unsigned long caller)
 {
 	kmemleak_alloc(obj, cache->object_size, 1, GFP_ATOMIC);
 	if (unlikely(cache->flags & TOY_SLAB_DEBUG_FLAGS))
 		toy_debug_alloc(cache, obj, caller);
-	if (want_init_on_alloc(GFP_KERNEL) && !cache->ctor)
+	if (want_init_on_alloc(gfp) && !cache->ctor)
 		memset(obj, 0, cache->object_size);
 }
 
@@ -707,14 +778,15 @@ static void toy_cache_prepare_object(struct toy_cache *cache, void *obj,
  * straight from the shared array or the slabs.
  */
 static struct toy_array_entry toy_cache_alloc_direct(struct toy_cache *cache,
-						     bool first)
+						     bool first,
+						     struct list_head *release)
 {
 	struct toy_array_entry c = { };
 	unsigned long flags;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	cache->direct_allocs += first;
-	toy_cache_take(cache, &c, 1);
+	toy_cache_take(cache, &c, 1, release);
 	spin_unlock_irqrestore(&cache->lock, flags);
 	return c;
 }
@@ -730,6 +802,7 @@ toy_cache_alloc_refill(struct toy_cache *cache, gfp_t gfp)
 	struct toy_array_cache *ac;
 	struct toy_array_entry c;
 	bool first = true;
+	LIST_HEAD(release);
 
 	for (;;) {
 		c = (struct toy_array_entry){ };
@@ -739,14 +812,15 @@ toy_cache_alloc_refill(struct toy_cache *cache, gfp_t gfp)
 				ac->allochit += first;
 			} else {
 				ac->allocmiss += first;
-				toy_cache_refill(cache, ac);
+				toy_cache_refill(cache, ac, &release);
 			}
 			if (ac->avail)
 				c = ac->entry[--ac->avail];
 			toy_array_unlock(cache);
 		} else {
-			c = toy_cache_alloc_direct(cache, first);
+			c = toy_cache_alloc_direct(cache, first, &release);
 		}
+		toy_slabs_release(cache, &release);
 		if (c.obj || toy_cache_grow(cache, gfp))
 			return c;
 		first = false;
@@ -775,9 +849,9 @@ static __always_inline void *toy_cache_do_alloc(struct toy_cache *cache,
 			return NULL;
 	}
 	obj = c.obj;
-	toy_mark_allocated(toy_obj_bitmap(cache, c.slab, obj),
+	toy_mark_allocated(toy_slab_bitmap(cache, c.slab),
 			   toy_obj_index(cache, obj));
-	toy_cache_prepare_object(cache, obj, caller);
+	toy_cache_prepare_object(cache, obj, gfp, caller);
 	trace_toy_cache_alloc(cache->name, obj, cache->size);
 	return obj;
 }
@@ -802,13 +876,14 @@ void *toy_cache_alloc_caller(struct toy_cache *cache, gfp_t gfp,
  * toy_cache_alloc() - allocate an object
  * @cache: the cache
  * @gfp: GFP_KERNEL where the caller may sleep, GFP_NOWAIT or GFP_ATOMIC
- *	where it may not; other bits are ignored
+ *	where it may not, with __GFP_ZERO to zero the object; other bits are
+ *	ignored
  *
  * Takes the most recently freed object of this CPU's array; grows the cache
  * by a slab when the array, the shared array and every slab are empty.
  * Sleeps only when @gfp allows it and the zone must reclaim to find the
- * slab (toy_zone_alloc()).  Zeroed when init_on_alloc is on and the cache
- * has no constructor.
+ * slab (toy_zone_alloc()).  Zeroed for __GFP_ZERO or when init_on_alloc
+ * is on, unless the cache has a constructor.
  *
  * Return: a constructed object aligned to the cache's alignment, or NULL
  * when the zone has no block left for a new slab.
@@ -841,16 +916,17 @@ static __always_inline const char *
 toy_claim_object(struct toy_cache *cache, struct toy_page *head,
 		 const void *obj)
 {
+	unsigned long offset;
 	unsigned int idx;
 
 	if (unlikely(!head || READ_ONCE(head->slab.cache) != cache))
 		return toy_foreign_object_reason(cache, obj);
-	idx = toy_obj_index(cache, obj);
+	offset = toy_obj_offset(cache, obj);
+	idx = toy_offset_index(cache, offset);
 	if (unlikely(idx >= cache->num ||
-		     obj - toy_obj_slab_base(cache, obj) !=
-		     head->s_mem + idx * cache->size))
+		     offset != head->s_mem + idx * cache->size))
 		return "not the start of an object";
-	if (unlikely(!toy_mark_free(toy_obj_bitmap(cache, head, obj), idx)))
+	if (unlikely(!toy_mark_free(toy_slab_bitmap(cache, head), idx)))
 		return "double free";
 	return NULL;
 }
@@ -974,25 +1050,22 @@ int toy_cache_free_caller(struct toy_cache *cache, void *obj,
 }
 
 /**
- * toy_slab_free() - free an object without naming its cache
- * @zone: the zone of the caches
- * @obj: any address
+ * toy_slab_free() - free an object of the slab the zone found it in
+ * @cache: the cache @head names
+ * @head: the head page of the allocated block holding @obj, whatever its
+ *	order
+ * @obj: the object
  * @caller: the address owner tracking records
  *
- * kfree() for toy caches: the block holding @obj names its cache, so that
- * the zone is asked once, not once to find the cache and again to check
- * the free.  Otherwise as toy_cache_free().
+ * kfree() for toy caches: the caller asked the zone once for the block
+ * holding @obj, which names its cache; this checks and frees it without
+ * asking again.  Otherwise as toy_cache_free().
  *
- * Return: 0, -EINVAL for a refused free, or -ENOENT, with nothing said,
- * when @obj lies in no slab of @zone.
+ * Return: 0, or -EINVAL for a refused free.
  */
-int toy_slab_free(struct toy_zone *zone, void *obj, unsigned long caller)
+int toy_slab_free(struct toy_cache *cache, struct toy_page *head, void *obj,
+		  unsigned long caller)
 {
-	struct toy_page *head = toy_zone_block_head(zone, obj);
-	struct toy_cache *cache = head ? READ_ONCE(head->slab.cache) : NULL;
-
-	if (!cache)
-		return -ENOENT;
 	if (unlikely(toy_page_order(head) != cache->order))
 		head = NULL;
 	return toy_cache_do_free(cache, head, obj, caller);
@@ -1147,6 +1220,25 @@ unsigned long toy_cache_shrink(struct toy_cache *cache)
 }
 EXPORT_SYMBOL_GPL(toy_cache_shrink);
 
+/*
+ * toy_cache_shrink() on each cache, then on each management cache, which
+ * the others' slabs just gave management objects back to; caches->mutex
+ * held.
+ */
+static unsigned long toy_caches_shrink_locked(struct toy_caches *caches)
+{
+	struct toy_cache *cache;
+	unsigned long slabs = 0;
+
+	lockdep_assert_held(&caches->mutex);
+
+	list_for_each_entry(cache, &caches->list, list)
+		slabs += toy_cache_shrink(cache);
+	list_for_each_entry(cache, &caches->mgmt, list)
+		slabs += toy_cache_shrink(cache);
+	return slabs;
+}
+
 /**
  * toy_caches_shrink() - give every free slab of every cache of a set back
  * @caches: the set
@@ -1157,13 +1249,11 @@ EXPORT_SYMBOL_GPL(toy_cache_shrink);
  */
 unsigned long toy_caches_shrink(struct toy_caches *caches)
 {
-	struct toy_cache *cache;
-	unsigned long slabs = 0;
+	unsigned long slabs;
 
 	might_sleep();
 	mutex_lock(&caches->mutex);
-	list_for_each_entry(cache, &caches->list, list)
-		slabs += toy_cache_shrink(cache);
+	slabs = toy_caches_shrink_locked(caches);
 	mutex_unlock(&caches->mutex);
 	return slabs;
 }
@@ -1248,12 +1338,18 @@ static unsigned long toy_cache_active_objects(struct toy_cache *cache)
 	return cache->nr_slabs * cache->num - cache->free_objects - cached;
 }
 
+/* The cache named @name, management caches included; caches->mutex held. */
 static struct toy_cache *toy_cache_find(struct toy_caches *caches,
 					const char *name)
 {
 	struct toy_cache *cache;
 
+	lockdep_assert_held(&caches->mutex);
+
 	list_for_each_entry(cache, &caches->list, list)
+		if (!strcmp(cache->name, name))
+			return cache;
+	list_for_each_entry(cache, &caches->mgmt, list)
 		if (!strcmp(cache->name, name))
 			return cache;
 	return NULL;
@@ -1279,6 +1375,9 @@ static int toy_cache_check_args(struct toy_caches *caches, const char *name,
 	if (!toy_cache_name_ok(name))
 		pr_err_ratelimited("cache name must be 1..%d printable characters, no spaces\n",
 				   TOY_CACHE_NAME_LEN - 1);
+	else if (str_has_prefix(name, TOY_MGMT_PREFIX))
+		pr_err_ratelimited("cache name %s: %s* names the management caches\n",
+				   name, TOY_MGMT_PREFIX);
 	else if (!size || size > TOY_CACHE_MAX_SIZE)
 		pr_err_ratelimited("cache %s: object size %u out of range 1..%lu\n", name,
 				   size, TOY_CACHE_MAX_SIZE);
@@ -1294,21 +1393,34 @@ static int toy_cache_check_args(struct toy_caches *caches, const char *name,
 	return -EINVAL;
 }
 
+/*
+ * Sections 1 and 2 of the design.  A management cache keeps its bitmaps in
+ * its head pages, whatever that costs (with 4 KiB pages, nothing: its
+ * objects are at least 64 bytes, a power of two), so that the management
+ * of a management cache is never asked for.
+ */
 static void toy_cache_layout(struct toy_cache *cache, unsigned int size,
-			     unsigned int align, unsigned long flags)
+			     unsigned int align, unsigned long flags,
+			     bool mgmt)
 {
+	size_t left;
+
 	cache->object_size = size;
 	cache->flags = flags;
 	cache->align = toy_alignment(flags, align, size);
 	cache->size = ALIGN(toy_debug_layout(cache), cache->align);
-	cache->size_reciprocal = reciprocal_value(cache->size);
+	BUILD_BUG_ON(ilog2(PAGE_SIZE << TOY_SLAB_MAX_ORDER) + ilog2(TOY_CACHE_MAX_SIZE) >
+		     TOY_INDEX_SHIFT);
+	cache->index_mult = div_u64((1ULL << TOY_INDEX_SHIFT) + cache->size - 1,
+				    cache->size);
 	cache->order = toy_slab_order(cache->size);
 	cache->num = toy_objects_in(PAGE_SIZE << cache->order, cache->size);
+	if (mgmt)
+		cache->num = min_t(unsigned int, cache->num, BITS_PER_LONG);
 	cache->maps_in_page = toy_maps_in_page(cache->num);
-	cache->free_map = (PAGE_SIZE << cache->order) - toy_mgmt_size(cache->num);
+	left = (PAGE_SIZE << cache->order) - cache->num * cache->size;
 	cache->colour_off = max_t(unsigned int, cache->align, cache_line_size());
-	cache->colours = min_t(size_t, toy_left_over(cache->order, cache->size),
-			       cache->size - 1) / cache->colour_off + 1;
+	cache->colours = min_t(size_t, left, cache->size - 1) / cache->colour_off + 1;
 }
 
 static void toy_cache_free_struct(struct toy_cache *cache)
@@ -1318,6 +1430,118 @@ static void toy_cache_free_struct(struct toy_cache *cache)
 	free_percpu(cache->cpu_cache);
 	kfree(cache->shared_array);
 	kfree(cache);
+}
+
+static struct toy_cache *toy_cache_new(struct toy_caches *caches,
+				       const char *name, unsigned int size,
+				       unsigned int align, unsigned long flags,
+				       void (*ctor)(void *), bool mgmt);
+
+/*
+ * The management cache for the bitmaps of slabs of @num objects, created
+ * at its first user; caches->mutex held.
+ */
+static struct toy_cache *toy_mgmt_get(struct toy_caches *caches,
+				      unsigned int num)
+{
+	unsigned int size = toy_mgmt_object_size(num);
+	char name[TOY_CACHE_NAME_LEN];
+	struct toy_cache *mgmt;
+
+	lockdep_assert_held(&caches->mutex);
+
+	list_for_each_entry(mgmt, &caches->mgmt, list) {
+		if (mgmt->object_size == size)
+			goto found;
+	}
+	snprintf(name, sizeof(name), TOY_MGMT_PREFIX "%u", size);
+	mgmt = toy_cache_new(caches, name, size, 0, 0, NULL, true);
+	if (IS_ERR(mgmt))
+		return mgmt;
+found:
+	mgmt->users++;
+	return mgmt;
+}
+
+/*
+ * A cache no longer keeps its bitmaps in @mgmt; the last one to go
+ * destroys it.  Every slab of theirs is gone, so nothing of @mgmt is
+ * allocated.  caches->mutex held.
+ */
+static void toy_mgmt_put(struct toy_cache *mgmt)
+{
+	lockdep_assert_held(&mgmt->caches->mutex);
+
+	if (--mgmt->users)
+		return;
+	toy_cache_shrink(mgmt);
+	if (WARN_ON(mgmt->nr_slabs))
+		return;		/* leaked on purpose: its objects are in use */
+	list_del(&mgmt->list);
+	toy_cache_free_struct(mgmt);
+}
+
+/*
+ * Create a cache in @caches, on its list of management caches if @mgmt;
+ * caches->mutex held.
+ */
+static struct toy_cache *toy_cache_new(struct toy_caches *caches,
+				       const char *name, unsigned int size,
+				       unsigned int align, unsigned long flags,
+				       void (*ctor)(void *), bool mgmt)
+{
+	struct toy_cache *cache;
+	int cpu, ret = -ENOMEM;
+
+	lockdep_assert_held(&caches->mutex);
+
+	cache = toy_should_fail(sizeof(*cache)) ? NULL :
+		kzalloc(sizeof(*cache), GFP_KERNEL);
+	if (!cache)
+		return ERR_PTR(-ENOMEM);
+	if (!toy_should_fail(sizeof(struct toy_array_cache)))
+		cache->cpu_cache = alloc_percpu(struct toy_array_cache);
+	if (!cache->cpu_cache)
+		goto free;
+	for_each_possible_cpu(cpu)
+		toy_local_trylock_init(&per_cpu_ptr(cache->cpu_cache, cpu)->lock);
+
+	strscpy(cache->name, name, sizeof(cache->name));
+	cache->caches = caches;
+	cache->zone = caches->zone;
+	cache->ctor = ctor;
+	toy_cache_layout(cache, size, align, flags | caches->flags, mgmt);
+	toy_default_tunables(cache);
+	cache->shared_array = toy_shared_array_alloc(cache->shared,
+						     cache->batchcount);
+	if (cache->shared && !cache->shared_array)
+		goto free;
+	spin_lock_init(&cache->lock);
+	INIT_LIST_HEAD(&cache->slabs_full);
+	INIT_LIST_HEAD(&cache->slabs_partial);
+	INIT_LIST_HEAD(&cache->slabs_free);
+	INIT_LIST_HEAD(&cache->slabs_broken);
+	if (!cache->maps_in_page) {
+		cache->mgmt = toy_mgmt_get(caches, cache->num);
+		if (IS_ERR(cache->mgmt)) {
+			ret = PTR_ERR(cache->mgmt);
+			cache->mgmt = NULL;
+			goto free;
+		}
+	}
+	cache->cpu_dead.fn = toy_cache_cpu_dead;
+	ret = toy_cpu_dead_add(&cache->cpu_dead);
+	if (ret)
+		goto put;
+	list_add_tail(&cache->list, mgmt ? &caches->mgmt : &caches->list);
+	return cache;
+
+put:
+	if (cache->mgmt)
+		toy_mgmt_put(cache->mgmt);
+free:
+	toy_cache_free_struct(cache);
+	return ERR_PTR(ret);
 }
 
 /**
@@ -1331,6 +1555,8 @@ static void toy_cache_free_struct(struct toy_cache *cache)
  *	created
  *
  * May sleep.  The tunables start at the kernel SLAB's defaults for the size.
+ * A cache whose slabs hold more than BITS_PER_LONG objects also creates,
+ * or shares, the management cache holding their bitmaps.
  *
  * Return: the cache, ERR_PTR(-EINVAL) with one dmesg line for bad
  * arguments or a name in use, or ERR_PTR(-ENOMEM).
@@ -1340,54 +1566,16 @@ struct toy_cache *toy_cache_create(struct toy_caches *caches, const char *name,
 				   unsigned long flags, void (*ctor)(void *))
 {
 	struct toy_cache *cache;
-	int cpu, ret;
+	int ret;
 
 	might_sleep();
 
 	mutex_lock(&caches->mutex);
 	ret = toy_cache_check_args(caches, name, size, align, flags);
-	if (ret)
-		goto unlock;
-	ret = -ENOMEM;
-	cache = toy_should_fail(sizeof(*cache)) ? NULL :
-		kzalloc(sizeof(*cache), GFP_KERNEL);
-	if (!cache)
-		goto unlock;
-	if (!toy_should_fail(sizeof(struct toy_array_cache)))
-		cache->cpu_cache = alloc_percpu(struct toy_array_cache);
-	if (!cache->cpu_cache)
-		goto free;
-	for_each_possible_cpu(cpu)
-		toy_local_trylock_init(&per_cpu_ptr(cache->cpu_cache, cpu)->lock);
-
-	strscpy(cache->name, name, sizeof(cache->name));
-	cache->caches = caches;
-	cache->zone = caches->zone;
-	cache->ctor = ctor;
-	toy_cache_layout(cache, size, align, flags | caches->flags);
-	toy_default_tunables(cache);
-	cache->shared_array = toy_shared_array_alloc(cache->shared,
-						     cache->batchcount);
-	if (cache->shared && !cache->shared_array)
-		goto free;
-	spin_lock_init(&cache->lock);
-	INIT_LIST_HEAD(&cache->slabs_full);
-	INIT_LIST_HEAD(&cache->slabs_partial);
-	INIT_LIST_HEAD(&cache->slabs_free);
-	INIT_LIST_HEAD(&cache->slabs_broken);
-	cache->cpu_dead.fn = toy_cache_cpu_dead;
-	ret = toy_cpu_dead_add(&cache->cpu_dead);
-	if (ret)
-		goto free;
-	list_add_tail(&cache->list, &caches->list);
+	cache = ret ? ERR_PTR(ret) :
+		toy_cache_new(caches, name, size, align, flags, ctor, false);
 	mutex_unlock(&caches->mutex);
 	return cache;
-
-free:
-	toy_cache_free_struct(cache);
-unlock:
-	mutex_unlock(&caches->mutex);
-	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(toy_cache_create);
 
@@ -1418,6 +1606,8 @@ int toy_cache_destroy(struct toy_cache *cache)
 		return -EBUSY;
 	}
 	list_del(&cache->list);
+	if (cache->mgmt)
+		toy_mgmt_put(cache->mgmt);
 	mutex_unlock(&caches->mutex);
 	toy_cache_free_struct(cache);
 	return 0;
@@ -1433,13 +1623,11 @@ EXPORT_SYMBOL_GPL(toy_cache_destroy);
 static unsigned long toy_caches_reclaim(struct toy_zone_reclaimer *r)
 {
 	struct toy_caches *caches = container_of(r, struct toy_caches, reclaimer);
-	struct toy_cache *cache;
-	unsigned long slabs = 0;
+	unsigned long slabs;
 
 	if (!mutex_trylock(&caches->mutex))
 		return 0;
-	list_for_each_entry(cache, &caches->list, list)
-		slabs += toy_cache_shrink(cache);
+	slabs = toy_caches_shrink_locked(caches);
 	mutex_unlock(&caches->mutex);
 	return slabs;
 }
@@ -1460,6 +1648,7 @@ void toy_caches_init(struct toy_caches *caches, struct toy_zone *zone,
 	caches->flags = flags;
 	mutex_init(&caches->mutex);
 	INIT_LIST_HEAD(&caches->list);
+	INIT_LIST_HEAD(&caches->mgmt);
 	caches->reclaimer.reclaim = toy_caches_reclaim;
 	toy_zone_add_reclaimer(zone, &caches->reclaimer);
 }
@@ -1482,6 +1671,10 @@ void toy_caches_exit(struct toy_caches *caches)
 	toy_zone_remove_reclaimer(caches->zone, &caches->reclaimer);
 	mutex_lock(&caches->mutex);
 	list_for_each_entry(cache, &caches->list, list) {
+		toy_cpu_dead_remove(&cache->cpu_dead);
+		INIT_HLIST_NODE(&cache->cpu_dead.node);
+	}
+	list_for_each_entry(cache, &caches->mgmt, list) {
 		toy_cpu_dead_remove(&cache->cpu_dead);
 		INIT_HLIST_NODE(&cache->cpu_dead.node);
 	}
@@ -1596,6 +1789,10 @@ static long toy_validate_slab(struct toy_cache *cache, struct toy_page *head,
 
 	if (head->slab.cache != cache || head->inuse > cache->num)
 		return toy_cache_bad(cache, "slab header", head->inuse);
+	if (cache->mgmt &&
+	    toy_cache_of(cache->zone, toy_slab_bitmap(cache, head)) != cache->mgmt)
+		return toy_cache_bad(cache, "bitmaps outside the management cache",
+				     head->inuse);
 	bitmap_zero(seen, cache->num);
 	if (!head->state.slab_broken) {
 		if (toy_bits_past_num(cache, toy_slab_bitmap(cache, head)) ||
@@ -1754,7 +1951,8 @@ EXPORT_SYMBOL_GPL(toy_cache_validate);
  * toy_caches_validate() - toy_cache_validate() every cache of a set
  * @caches: the set, kept quiet by the caller while this runs
  *
- * Stops at the first cache that fails.  May sleep.
+ * The management caches too, after the others.  Stops at the first cache
+ * that fails.  May sleep.
  *
  * Return: 0 when every cache is sound, else the first cache's error.
  */
@@ -1768,8 +1966,14 @@ int toy_caches_validate(struct toy_caches *caches)
 	list_for_each_entry(cache, &caches->list, list) {
 		ret = toy_cache_validate(cache);
 		if (ret)
-			break;
+			goto out;
 	}
+	list_for_each_entry(cache, &caches->mgmt, list) {
+		ret = toy_cache_validate(cache);
+		if (ret)
+			goto out;
+	}
+out:
 	mutex_unlock(&caches->mutex);
 	return ret;
 }

@@ -17,6 +17,11 @@
  *				a fixed random order (per object alloc+free)
  *	kmalloc-mix		toy_kmalloc/toy_kfree against kmalloc/kfree over
  *				sizes 8..3000
+ *	kmalloc-8/16/32		TOY_BENCH_SMALL_BATCH objects of one of the
+ *				smallest classes allocated, then freed in
+ *				order (per object alloc+free): the classes
+ *				whose slabs hold the most objects, through
+ *				refills, flushes, and their slabs' bitmaps
  *	floor			push and pop of one pointer on a per-CPU array,
  *				held as the fast paths hold theirs: toyalloc's
  *				per-CPU trylock against the kernel's local_lock;
@@ -71,6 +76,8 @@
 #define TOY_BENCH_RING		256	/* a power of two */
 #define TOY_BENCH_FLOOR_SLOTS	16
 #define TOY_BENCH_SMP_SCALE	4
+/* Outstanding objects of the kmalloc-8/16/32 rows: 2 to 8 slabs' worth. */
+#define TOY_BENCH_SMALL_BATCH	TOY_BENCH_MAX_BATCH
 /* In the page rows' argument: allocate with __GFP_ZERO. */
 #define TOY_BENCH_ZEROED	BIT(8)
 
@@ -228,6 +235,27 @@ static void toy_loop_kmalloc_mix(struct toy_bench *b, enum toy_bench_side side,
 		} else {
 			p = kmalloc(size, GFP_KERNEL);
 			kfree(p);
+		}
+	}
+}
+
+/* @arg: the size; TOY_BENCH_SMALL_BATCH of them out at once. */
+static void toy_loop_kmalloc_batch(struct toy_bench *b, enum toy_bench_side side,
+				   unsigned long ops, unsigned long size)
+{
+	unsigned long done;
+	unsigned int i;
+
+	for (done = 0; done < ops; done += TOY_BENCH_SMALL_BATCH) {
+		for (i = 0; i < TOY_BENCH_SMALL_BATCH; i++)
+			b->objs[i] = side == TOY_SIDE ?
+				toy_kmalloc_alloc(&b->km, size, GFP_KERNEL) :
+				kmalloc(size, GFP_KERNEL);
+		for (i = 0; i < TOY_BENCH_SMALL_BATCH; i++) {
+			if (side == TOY_SIDE)
+				toy_kmalloc_free(&b->km, b->objs[i]);
+			else
+				kfree(b->objs[i]);
 		}
 	}
 }
@@ -683,7 +711,7 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 	struct toy_bench b = { .cfg = cfg, .emit = emit, .priv = priv };
 	unsigned long ops = cfg->ops;
 	char name[TOY_BENCH_NAME_LEN];
-	unsigned int i, order;
+	unsigned int i, order, size;
 	int ret;
 
 	if (!cfg->reps || cfg->reps > TOY_BENCH_MAX_REPS || ops < TOY_BENCH_MIN_OPS ||
@@ -705,6 +733,10 @@ int toy_bench_run(const struct toy_bench_config *cfg, toy_bench_emit_t emit,
 		toy_bench_one(&b, name, toy_loop_slab_batch, ops, batches[i] | BIT(16));
 	}
 	toy_bench_one(&b, "kmalloc-mix", toy_loop_kmalloc_mix, ops, 0);
+	for (size = 8; size <= 32; size *= 2) {
+		snprintf(name, sizeof(name), "kmalloc-%u", size);
+		toy_bench_one(&b, name, toy_loop_kmalloc_batch, ops, size);
+	}
 	for (order = 0; order <= TOY_MAX_ORDER; order++) {
 		snprintf(name, sizeof(name), "pages-order-%u", order);
 		/* Large blocks cost their size: fewer operations, same time. */

@@ -8,7 +8,8 @@
  *	/proc/toybuddyinfo	/proc/buddyinfo (mm/vmstat.c frag_show_print()),
  *				one line per zone; mode 0444
  *	/proc/toyslabinfo	/proc/slabinfo version 2.1 (mm/slab_common.c),
- *				one line per cache; mode 0644: anyone reads,
+ *				one line per cache, the management caches
+ *				(slab.c) last; mode 0644: anyone reads,
  *				root retunes a cache by writing
  *				"name limit batchcount sharedfactor", as
  *				under the kernel's SLAB; a write that is
@@ -150,15 +151,29 @@ static int toy_buddyinfo_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* The cache at @pos: the set's caches, then its management caches. */
+static struct toy_cache *toy_slabinfo_cache(loff_t pos)
+{
+	struct toy_cache *cache;
+
+	list_for_each_entry(cache, &toy_procfs_caches->list, list)
+		if (!pos--)
+			return cache;
+	list_for_each_entry(cache, &toy_procfs_caches->mgmt, list)
+		if (!pos--)
+			return cache;
+	return NULL;
+}
+
 static void *toy_slabinfo_start(struct seq_file *m, loff_t *pos)
 {
 	mutex_lock(&toy_procfs_caches->mutex);
-	return seq_list_start(&toy_procfs_caches->list, *pos);
+	return toy_slabinfo_cache(*pos);
 }
 
 static void *toy_slabinfo_next(struct seq_file *m, void *p, loff_t *pos)
 {
-	return seq_list_next(p, &toy_procfs_caches->list, pos);
+	return toy_slabinfo_cache(++*pos);
 }
 
 static void toy_slabinfo_stop(struct seq_file *m, void *p)
@@ -168,9 +183,9 @@ static void toy_slabinfo_stop(struct seq_file *m, void *p)
 
 static int toy_slabinfo_show(struct seq_file *m, void *p)
 {
-	if (p == toy_procfs_caches->list.next)
+	if (p == toy_slabinfo_cache(0))
 		toy_slabinfo_header(m);
-	toy_cache_slabinfo_show(m, list_entry(p, struct toy_cache, list));
+	toy_cache_slabinfo_show(m, p);
 	return 0;
 }
 

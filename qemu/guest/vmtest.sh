@@ -52,8 +52,10 @@ check "the running kernel's own /proc/slabinfo has that very format" \
 check "both slabinfo files have the same two header lines" \
 	test "$(sed -n 1,2p /proc/slabinfo)" = "$(sed -n 1,2p /proc/toyslabinfo)"
 kmalloc_names="toy-kmalloc-8 toy-kmalloc-16 toy-kmalloc-32 toy-kmalloc-64 toy-kmalloc-96 toy-kmalloc-128 toy-kmalloc-192 toy-kmalloc-256 toy-kmalloc-512 toy-kmalloc-1024 toy-kmalloc-2048 toy-kmalloc-4096 toy-kmalloc-8192"
-check "the 13 kmalloc caches are listed in order" \
-	test "$(sed 1,2d /proc/toyslabinfo | awk '{ print $1 }' | tr '\n' ' ')" = "$kmalloc_names "
+# then the management caches of the bitmaps of kmalloc-8 (128 bytes), -16 and -32 (64)
+check "the 13 kmalloc caches are listed in order, then their management caches" \
+	test "$(sed 1,2d /proc/toyslabinfo | awk '{ print $1 }' | tr '\n' ' ')" = \
+		"$kmalloc_names toy-slabmgmt-128 toy-slabmgmt-64 "
 check "toy-kmalloc-96 objects are 96 bytes" test "$(slabinfo_field toy-kmalloc-96 4)" = 96
 check "slabtop -o reads /proc/toyslabinfo bind-mounted over /proc/slabinfo" \
 	sh -c 'mount --bind /proc/toyslabinfo /proc/slabinfo &&

@@ -9,7 +9,6 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
-#include <linux/reciprocal_div.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -113,8 +112,11 @@ struct toy_shared_array {
  * struct toy_caches - the caches built on one zone
  * @zone: where every cache of the set takes its slabs
  * @flags: TOY_SLAB_* flags added to every cache created in the set
- * @mutex: protects @list; names are unique within the set
+ * @mutex: protects @list and @mgmt; names are unique within the set
  * @list: the caches, in creation order
+ * @mgmt: the management caches: the bitmaps of the slabs of the caches on
+ *	@list whose slabs hold more than BITS_PER_LONG objects, one cache per
+ *	size of bitmaps (slab.c)
  * @reclaimer: gives the caches' free slabs back when the zone runs short
  */
 struct toy_caches {
@@ -122,6 +124,7 @@ struct toy_caches {
 	unsigned long flags;
 	struct mutex mutex;	/* see @mutex above */
 	struct list_head list;
+	struct list_head mgmt;
 	struct toy_zone_reclaimer reclaimer;
 };
 
@@ -133,17 +136,20 @@ struct toy_caches {
  * @object_size: the size asked for
  * @size: distance between objects: @object_size and the debug bytes,
  *	rounded up to @align
- * @size_reciprocal: @size as reciprocal_divide() wants it
+ * @index_mult: 2^40 / @size, rounded up: an object's offset in its slab
+ *	times it, shifted right by 40, is the object's index (slab.c)
  * @flags: TOY_SLAB_* flags in force
  * @red_zone: bytes of red zone after each object, 0 without
  * @track: offset of the owner tracks in each object, 0 without
  * @align: alignment of every object
  * @order: every slab is one buddy block of this order
  * @num: objects per slab
- * @maps_in_page: a slab keeps its bitmaps in its head toy_page, not at
- *	its end (at most BITS_PER_LONG objects)
- * @free_map: offset in a slab of its free-object bitmap, followed by the
- *	in-slab bitmap, when they are not in the page
+ * @maps_in_page: a slab keeps its bitmaps in its head toy_page (at most
+ *	BITS_PER_LONG objects); else in an object of @mgmt
+ * @mgmt: the management cache holding the bitmaps of each slab, NULL when
+ *	they are in the page
+ * @users: of a management cache, the caches whose bitmaps it holds;
+ *	under toy_caches.mutex
  * @colours: number of distinct colour offsets
  * @colour_off: distance between two colour offsets
  * @ctor: constructor, run once per object when its slab is created
@@ -171,7 +177,7 @@ struct toy_caches {
  *	array or its slab
  * @cpus_dead: CPUs whose arrays went back to the slabs when they went
  *	offline; a validation compares it with its copy of the arrays
- * @list: link in the cache set
+ * @list: link in the cache set's list of caches or of management caches
  */
 struct toy_cache {
 	char name[TOY_CACHE_NAME_LEN];
@@ -179,7 +185,7 @@ struct toy_cache {
 	struct toy_zone *zone;
 	unsigned int object_size;
 	unsigned int size;
-	struct reciprocal_value size_reciprocal;
+	u64 index_mult;
 	unsigned long flags;
 	unsigned int red_zone;
 	unsigned int track;
@@ -187,7 +193,8 @@ struct toy_cache {
 	unsigned int order;
 	unsigned int num;
 	bool maps_in_page;
-	unsigned int free_map;
+	struct toy_cache *mgmt;
+	unsigned int users;
 	unsigned int colours;
 	unsigned int colour_off;
 	void (*ctor)(void *obj);
