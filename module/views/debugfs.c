@@ -107,12 +107,21 @@ static int toy_pagesets_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(toy_pagesets);
 
+static void toy_cache_stats_line(struct seq_file *m, struct toy_cache *cache)
+{
+	struct toy_cache_stats cs;
+
+	toy_cache_get_stats(cache, &cs);
+	seq_printf(m, "%s %lu %lu %lu %lu %lu %lu %lu %lu\n", cache->name,
+		   cs.allocs, cs.frees, cs.allochit, cs.allocmiss,
+		   cs.freehit, cs.freemiss, cs.grown, cs.reaped);
+}
+
 static int toy_stats_show(struct seq_file *m, void *v)
 {
 	struct toy_order_stats stats[TOY_NR_ORDERS];
 	unsigned long nr_free[TOY_NR_ORDERS], failures[TOY_NR_FAIL];
 	struct toy_zone *zone = m->private;
-	struct toy_cache_stats cs;
 	struct toy_cache *cache;
 	unsigned int order;
 
@@ -130,12 +139,11 @@ static int toy_stats_show(struct seq_file *m, void *v)
 		   failures[TOY_FAIL_INJECTED]);
 	seq_puts(m, "# cache allocs frees allochit allocmiss freehit freemiss grown reaped\n");
 	mutex_lock(&toy_debugfs_caches->mutex);
-	list_for_each_entry(cache, &toy_debugfs_caches->list, list) {
-		toy_cache_get_stats(cache, &cs);
-		seq_printf(m, "%s %lu %lu %lu %lu %lu %lu %lu %lu\n", cache->name,
-			   cs.allocs, cs.frees, cs.allochit, cs.allocmiss,
-			   cs.freehit, cs.freemiss, cs.grown, cs.reaped);
-	}
+	list_for_each_entry(cache, &toy_debugfs_caches->list, list)
+		toy_cache_stats_line(m, cache);
+	/* The caches that hold other slabs' bitmaps, last, as in toyslabinfo. */
+	list_for_each_entry(cache, &toy_debugfs_caches->mgmt, list)
+		toy_cache_stats_line(m, cache);
 	mutex_unlock(&toy_debugfs_caches->mutex);
 	return 0;
 }
