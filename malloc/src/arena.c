@@ -14,7 +14,7 @@
  * is started and the old top is freed behind two fencepost chunks.
  *
  * Trimming: each segment remembers how far its top has ever been split.
- * Once more than twice trim_threshold bytes of top beyond TRIM_KEEP
+ * Once more than trim_threshold bytes of top beyond TRIM_KEEP
  * (128 KiB) plus half a threshold have been handed out and are free again,
  * all but that pad go back to the system: sbrk(-n)
  * for the brk segment, madvise(MADV_DONTNEED) of the touched pages (and the

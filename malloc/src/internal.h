@@ -49,7 +49,7 @@
 /*
  * Growth and trimming: top grows by at least TOP_PAD, so that growth takes
  * few system calls; free() trims it back to TRIM_KEEP + trim_threshold / 2
- * once more than 2 * trim_threshold bytes of it beyond that have ever been
+ * once more than trim_threshold bytes of it beyond that have ever been
  * handed out (pages top never gave out cost no memory, so they do not count):
  * the gap between the two keeps memory that is freed and soon reused from
  * being given back and faulted in again.

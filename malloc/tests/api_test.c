@@ -382,6 +382,37 @@ TM_TEST(top_is_trimmed)
 	ASSERT_LT(st2.system_bytes, st0.system_bytes + (1 << 20) + 128 * 1024 + 4096);
 }
 
+/*
+ * With the threshold raised past 4 MiB (trim threshold twice that), 14 MiB
+ * of touched top freed is more than a trim threshold beyond the half
+ * threshold kept, so top is trimmed back to that half (and TRIM_KEEP), and
+ * what is freed after that stays below one more trim threshold: not all
+ * 14 MiB kept until twice the threshold is free.
+ */
+TM_TEST(top_is_trimmed_past_one_threshold)
+{
+	struct toy_malloc_stats st;
+	const size_t mib = 1 << 20;
+	char *p[14];
+	int i;
+
+	toy_free(toy_malloc(4 * mib));	/* mapped; its free raises the threshold */
+	toy_malloc_stats_get(&st);
+	ASSERT_GT(st.mmap_threshold, 4 * mib);
+	for (i = 0; i < 14; i++) {
+		p[i] = toy_malloc(mib - 64);
+		memset(p[i], 1, mib - 64);
+	}
+	toy_malloc_stats_get(&st);
+	ASSERT_EQ(0, st.mmapped_chunks);
+	ASSERT_GE(st.system_bytes, 14 * mib);
+	for (i = 13; i >= 0; i--)
+		toy_free(p[i]);
+	toy_malloc_stats_get(&st);
+	ASSERT_LE(st.top_bytes, 128 * 1024 + 3 * st.mmap_threshold + 4096)
+		TH_LOG("top %zu bytes, threshold %zu", st.top_bytes, st.mmap_threshold);
+}
+
 TM_TEST(large_free_chunks_give_pages_back)
 {
 	char *p[100];
