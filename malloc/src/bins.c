@@ -136,13 +136,11 @@ static void *take_fast(struct tm_arena *ar, size_t nb)
 	return chunk2mem(victim);
 }
 
-static void *take_small(struct tm_arena *ar, size_t nb)
+/* Unlink the oldest chunk of small bin @bin (of size @nb), in use; NULL if empty. */
+static struct tm_chunk *unlink_last_small(struct tm_chunk *bin, size_t nb)
 {
-	struct tm_chunk *bin = bin_at(ar, smallbin_index(nb)), *victim, *bck;
-	struct tm_tcache *tc;
-	size_t tidx = csize2tidx(nb);
+	struct tm_chunk *victim = last(bin), *bck;
 
-	victim = last(bin);
 	if (victim == bin)
 		return NULL;
 	bck = victim->bk;
@@ -151,20 +149,22 @@ static void *take_small(struct tm_arena *ar, size_t nb)
 	set_inuse_at(victim, nb);
 	bin->bk = bck;
 	bck->fd = bin;
-	tc = stash_cache(nb);
-	while (tc && tc->counts[tidx] < tc->limits[tidx]) {
-		struct tm_chunk *p = last(bin);
+	return victim;
+}
 
-		if (p == bin)
-			break;
-		bck = p->bk;
-		if (unlikely(bck->fd != p))
-			tm_fatal("malloc(): smallbin double linked list corrupted");
-		set_inuse_at(p, nb);
-		bin->bk = bck;
-		bck->fd = bin;
+static void *take_small(struct tm_arena *ar, size_t nb)
+{
+	struct tm_chunk *bin = bin_at(ar, smallbin_index(nb)), *victim, *p;
+	struct tm_tcache *tc;
+	size_t tidx = csize2tidx(nb);
+
+	victim = unlink_last_small(bin, nb);
+	if (!victim)
+		return NULL;
+	tc = stash_cache(nb);
+	while (tc && tc->counts[tidx] < tc->limits[tidx] &&
+	       (p = unlink_last_small(bin, nb)))
 		tcache_put(p, tidx);
-	}
 	return chunk2mem(victim);
 }
 
