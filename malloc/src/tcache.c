@@ -110,7 +110,6 @@ void tm_tcache_flush(void)
 		tm_remote_drain(tm_tc.arena, false);
 		tm_unlock(tm_tc.arena);
 		tm_arena_detach(tm_tc.arena);
-		if (tm_getenv("TMDBG")) { struct tm_heap *h; for (h = tm_tc.arena->heap; h; h = h->prev) tm_printf(2, "arena %u heap touched %zu KiB size %zu KiB\n", tm_tc.arena->index, (size_t)(h->touched - (char *)h) >> 10, h->size >> 10); }
 	}
 }
 
