@@ -64,6 +64,7 @@ struct toy_malloc_stats {
 	size_t tcache_bytes;
 	size_t tcache_count;	/* chunks of each size a thread caches at most */
 	size_t tcache_size_bytes; /* ...and bytes of each size, but always one chunk */
+	size_t outbound_chunks;	/* other threads' chunks this thread freed, not yet sent back */
 	size_t mmapped_chunks;	/* chunks with their own mapping */
 	size_t mmapped_bytes;
 	size_t mmap_threshold;

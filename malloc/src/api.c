@@ -6,7 +6,9 @@
  * the arena would have to grow, to a mapping of its own (mmap.c).  A cache miss refills, and a full cache
  * spills, half a cache's worth under one lock (tcache.c).  free() finds a
  * chunk's arena from the chunk, so a block may be freed by any thread; a
- * realloc() that still fits its chunk returns at once.
+ * thread caches only its own arena's chunks and sends the others back, so
+ * that it never writes into memory another thread allocated next to its own
+ * (false sharing).  A realloc() that still fits its chunk returns at once.
  *
  * The pointer checks glibc makes before trusting a chunk header are made
  * here, before the header is read: alignment, wrap-around, a size that is no
@@ -139,13 +141,17 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 		tm_munmap_chunk(p);
 		return;
 	}
+	ar = arena_for_chunk(p);
 	if (tidx < TCACHE_BINS && tm_tc.limits[tidx]) {
+		if (ar != tm_tc.arena) {
+			tm_outbound_put(p);
+			return;
+		}
 		if (tm_tc.counts[tidx] >= tm_tc.limits[tidx])
 			tm_tcache_spill(tidx);
 		tcache_put(p, tidx);
 		return;
 	}
-	ar = arena_for_chunk(p);
 	tm_lock(ar);
 	tm_int_free(ar, p, true);
 	tm_unlock(ar);
@@ -153,16 +159,12 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 
 /*
  * A cacheable chunk that carries the cache key: fatal if it is in the cache
- * already, else cached or freed as any other.  Out of line, so that
- * toy_free() ends in tail calls only and needs no stack frame.
+ * or on its way back to its arena already, else freed as any other.  Out of
+ * line, so that toy_free() ends in tail calls only and needs no stack frame.
  */
 static __attribute__((noinline)) void free_keyed(struct tm_chunk *p, size_t tidx)
 {
 	tm_tcache_double_free(chunk2mem(p), tidx);
-	if (tm_tc.counts[tidx] < tm_tc.limits[tidx]) {
-		tcache_put(p, tidx);
-		return;
-	}
 	free_slow(p);
 }
 
@@ -183,7 +185,8 @@ EXPORT void toy_free(void *m)
 			free_keyed(p, tidx);
 			return;
 		}
-		if (likely(tm_tc.counts[tidx] < tm_tc.limits[tidx])) {
+		if (likely(tm_tc.counts[tidx] < tm_tc.limits[tidx] &&
+			   arena_for_chunk(p) == tm_tc.arena)) {
 			tcache_put(p, tidx);
 			return;
 		}

@@ -105,9 +105,10 @@ static void *split_off(struct tm_arena *ar, struct tm_chunk *victim, size_t nb, 
 	return chunk2mem(victim);
 }
 
-static struct tm_tcache *stash_cache(size_t nb)
+/* The calling thread's cache, if chunks of ar of size nb may go there. */
+static struct tm_tcache *stash_cache(struct tm_arena *ar, size_t nb)
 {
-	if (tm_tc.state != TCACHE_ACTIVE || nb > TCACHE_MAX_SIZE)
+	if (tm_tc.state != TCACHE_ACTIVE || nb > TCACHE_MAX_SIZE || ar != tm_tc.arena)
 		return NULL;
 	return &tm_tc;
 }
@@ -126,7 +127,7 @@ static void *take_fast(struct tm_arena *ar, size_t nb)
 	if (unlikely(fastbin_index(chunksize(victim)) != fastbin_index(nb)))
 		tm_fatal("malloc(): memory corruption (fast)");
 	*fb = REVEAL_PTR(victim->fd);
-	tc = stash_cache(nb);
+	tc = stash_cache(ar, nb);
 	while (tc && tc->counts[tidx] < tc->limits[tidx] && (p = *fb)) {
 		if (unlikely(!aligned_ok(p)))
 			tm_fatal("malloc(): unaligned fastbin chunk detected");
@@ -161,7 +162,7 @@ static void *take_small(struct tm_arena *ar, size_t nb)
 	victim = unlink_last_small(bin, nb);
 	if (!victim)
 		return NULL;
-	tc = stash_cache(nb);
+	tc = stash_cache(ar, nb);
 	while (tc && tc->counts[tidx] < tc->limits[tidx] &&
 	       (p = unlink_last_small(bin, nb)))
 		tcache_put(p, tidx);
@@ -226,7 +227,7 @@ static void bin_insert(struct tm_arena *ar, struct tm_chunk *victim, size_t size
 static void *sort_unsorted(struct tm_arena *ar, size_t nb)
 {
 	struct tm_chunk *unsorted = unsorted_chunks(ar), *victim, *bck, *next;
-	struct tm_tcache *tc = stash_cache(nb);
+	struct tm_tcache *tc = stash_cache(ar, nb);
 	size_t tidx = csize2tidx(nb), size;
 	struct tm_chunk *cached = NULL;
 	int iters = 0;

@@ -170,12 +170,36 @@ static int check_tcache(struct check_state *st)
 				FAIL(st, "bad tcache chunk", e);
 			if (e->key != tm_tcache_key || !inuse(p))
 				FAIL(st, "tcache chunk not marked cached", e);
+			if (arena_for_chunk(p) != tm_tc.arena)
+				FAIL(st, "tcache chunk of another arena", e);
 			if (++n > tm_tc.counts[i])
 				FAIL(st, "tcache longer than its count", e);
 		}
 		if (n != tm_tc.counts[i])
 			FAIL(st, "tcache count wrong", NULL);
 	}
+	return 0;
+}
+
+static int check_outbound(struct check_state *st)
+{
+	struct tm_tcache_entry *e;
+	size_t n = 0;
+
+	for (e = tm_tc.outbound; e; e = REVEAL_PTR(e->next)) {
+		struct tm_chunk *p = mem2chunk(e);
+
+		if (!aligned_ok(e) || csize2tidx(chunksize(p)) >= TCACHE_BINS || chunk_is_mmapped(p))
+			FAIL(st, "bad outbound chunk", e);
+		if (e->key != tm_tcache_key || !inuse(p))
+			FAIL(st, "outbound chunk not marked cached", e);
+		if (arena_for_chunk(p) == tm_tc.arena)
+			FAIL(st, "outbound chunk of this thread's own arena", e);
+		if (++n > tm_tc.noutbound)
+			FAIL(st, "outbound list longer than its count", e);
+	}
+	if (n != tm_tc.noutbound)
+		FAIL(st, "outbound count wrong", NULL);
 	return 0;
 }
 
@@ -194,6 +218,8 @@ int tm_check_heap(bool fatal)
 	}
 	if (!ret)
 		ret = check_tcache(&st);
+	if (!ret)
+		ret = check_outbound(&st);
 	if (ret) {
 		char msg[160];
 

@@ -76,6 +76,12 @@
 #define TCACHE_MAX_SIZE	((TCACHE_BINS + 1) * MALLOC_ALIGN)
 #define csize2tidx(sz)	(((sz) >> 4) - 2)
 
+/*
+ * A thread never reuses a cacheable chunk of another arena than its own: it
+ * collects them and sends them back OUTBOUND_BATCH at a time (tcache.c).
+ */
+#define OUTBOUND_BATCH	16
+
 /* Safe-linking: a singly linked next pointer is stored xored with its own address >> 12. */
 #define PROTECT_PTR(pos, ptr) \
 	((__typeof__(ptr))((((uintptr_t)(pos)) >> 12) ^ ((uintptr_t)(ptr))))
@@ -189,6 +195,8 @@ struct tm_tcache {
 	uint16_t limits[TCACHE_BINS];	/* chunks of each size at most; 0 (free() takes the slow path) until active */
 	uint8_t state;
 	bool initializing;	/* this thread is in tm_init() */
+	uint16_t noutbound;
+	struct tm_tcache_entry *outbound;	/* other arenas' chunks freed here, safe-linked */
 	struct tm_arena *arena;	/* this thread's arena, NULL until it first needs one */
 };
 
@@ -279,6 +287,7 @@ HIDDEN void tm_tcache_double_free(struct tm_tcache_entry *e, size_t tidx);
 HIDDEN void tm_tcache_flush(void);
 HIDDEN void tm_tcache_refill(struct tm_arena *ar, size_t nb);
 HIDDEN void tm_tcache_spill(size_t tidx);
+HIDDEN void tm_outbound_put(struct tm_chunk *p);
 HIDDEN void tm_remote_drain(struct tm_arena *ar, bool to_cache);
 
 /* check.c */

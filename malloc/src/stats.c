@@ -89,6 +89,7 @@ EXPORT void toy_malloc_stats_get(struct toy_malloc_stats *st)
 		st->tcache_chunks += tm_tc.counts[i];
 		st->tcache_bytes += tm_tc.counts[i] * ((i + 2) * MALLOC_ALIGN);
 	}
+	st->outbound_chunks = tm_tc.noutbound;
 	st->tcache_count = tm_tc.state == TCACHE_ACTIVE ? tm_tc.limits[0] : tm_mp.tcache_count;
 	st->tcache_size_bytes = st->tcache_count ? tm_mp.tcache_bytes : 0;
 	st->mmapped_chunks = __atomic_load_n(&tm_mmapped_chunks, __ATOMIC_RELAXED);
@@ -110,6 +111,7 @@ EXPORT void toy_malloc_stats(void)
 	tm_printf(fd, "fastbin chunks   = %10zu (%zu bytes)\n", st.fast_chunks, st.fast_bytes);
 	tm_printf(fd, "tcache chunks    = %10zu (%zu bytes, this thread)\n",
 		  st.tcache_chunks, st.tcache_bytes);
+	tm_printf(fd, "outbound chunks  = %10zu (this thread)\n", st.outbound_chunks);
 	tm_printf(fd, "mmapped chunks   = %10zu (%zu bytes)\n", st.mmapped_chunks, st.mmapped_bytes);
 	tm_printf(fd, "mmap threshold   = %10zu\n", st.mmap_threshold);
 	tm_printf(fd, "free chunks      = %10zu (%zu bytes)\n", st.free_chunks, st.free_bytes);

@@ -16,29 +16,35 @@
  * thread.
  *
  * Misses and overflows are batched so that the arena lock is taken once per
- * several calls, not once per call, even when one thread only allocates and
- * another only frees: a miss takes up to limit / 2 chunks of the size (and
- * no more than TCACHE_REFILL_BYTES) from the arena, an overflow gives back
- * all but the limit / 2 newest chunks, each to its own arena (all of them
- * when the thread has no arena: see tm_tcache_spill()).
+ * several calls, not once per call: a miss takes up to limit / 2 chunks of
+ * the size (and no more than TCACHE_REFILL_BYTES) from the arena, an
+ * overflow frees all but the limit / 2 newest chunks into it.
  *
- * A chunk that an overflow gives back to another thread's arena (objects
- * made by one thread and freed by another) takes no lock: the run of
- * chunks for that arena is pushed onto the arena's `remote` stack with one
- * compare-and-swap.  Whoever next takes that arena's lock to allocate
- * empties the stack: chunks go straight into its cache while that has room
- * for their size, the others are freed into the bins with every check of
- * free().  The producer of such objects so gets them back without a trip through the
- * bins, and its consumers never wait for its lock.  The stack's links are
- * safe-linked like the cache's.
+ * A cache holds only chunks of its thread's arena.  A thread that frees a
+ * chunk of another arena (an object made by one thread and freed by
+ * another) puts it on its `outbound` list instead, where no allocation of
+ * this thread finds it: reusing it would have the thread write next to the
+ * objects the other thread allocated beside it, and each write would move
+ * a shared cache line between CPUs (Hoard's passive false sharing; jemalloc
+ * and mimalloc send such blocks back too).  Every OUTBOUND_BATCH frees the
+ * list goes back without a lock: each run of chunks of one arena is pushed
+ * onto that arena's `remote` stack with one compare-and-swap.  Whoever next
+ * takes that arena's lock to allocate empties the stack: chunks go
+ * straight into its cache while that has room for their size, the others
+ * are freed into the bins with every check of free().  The producer of such
+ * objects so gets them back without a trip through the bins, and its
+ * consumers never wait for its lock.  The list's and the stack's links are
+ * safe-linked like the cache's, and a chunk on the outbound list carries
+ * the cache key, so freeing it again is caught as a double free.
  *
  * The cache lives in initial-exec TLS.  The limits are 0 until the thread's
  * first slow-path call sets the cache up (and a pthread key whose destructor
  * runs at thread exit), so an unset cache costs the fast paths nothing.  The
- * thread is mapped to an arena only when it first needs one (arena.c).  At
- * exit the destructor returns every cached chunk to the arena it came from
- * (found from the chunk itself) and leaves the cache disabled for any free()
- * that comes later.
+ * thread is mapped to an arena only when it first needs one (arena.c): a
+ * thread that only frees has none, and all it frees goes back.  At exit the
+ * destructor frees every cached and outbound chunk into the arena it came
+ * from (found from the chunk itself) and leaves the cache disabled for any
+ * free() that comes later.
  */
 #include <string.h>
 
@@ -71,17 +77,43 @@ uint16_t tm_tcache_limit(size_t tidx)
 	return by_bytes < 1 ? 1 : by_bytes < tm_mp.tcache_count ? (uint16_t)by_bytes : tm_mp.tcache_count;
 }
 
+/* Whether e is on the list from head, which holds count entries. */
+static bool listed(struct tm_tcache_entry *head, unsigned count, struct tm_tcache_entry *e)
+{
+	unsigned n = 0;
+
+	for (; head; head = REVEAL_PTR(head->next)) {
+		if (unlikely(!aligned_ok(head) || ++n > count))
+			tm_fatal("free(): unaligned chunk detected in tcache");
+		if (head == e)
+			return true;
+	}
+	return false;
+}
+
 /* e carries the cache key: a double free, unless the key is a coincidence of user data. */
 void tm_tcache_double_free(struct tm_tcache_entry *e, size_t tidx)
 {
-	struct tm_tcache_entry *t;
-	unsigned n = 0;
+	if (listed(tm_tc.entries[tidx], tm_tc.counts[tidx], e) ||
+	    listed(tm_tc.outbound, tm_tc.noutbound, e))
+		tm_fatal("free(): double free detected in tcache");
+}
 
-	for (t = tm_tc.entries[tidx]; t; t = REVEAL_PTR(t->next)) {
-		if (unlikely(!aligned_ok(t) || ++n > tm_tc.counts[tidx]))
+/* Free every chunk of the list from e into its arena, each under that arena's lock. */
+static void free_list_locked(struct tm_tcache_entry *e)
+{
+	while (e) {
+		struct tm_tcache_entry *next = REVEAL_PTR(e->next);
+		struct tm_chunk *p = mem2chunk(e);
+		struct tm_arena *ar = arena_for_chunk(p);
+
+		if (unlikely(!aligned_ok(e)))
 			tm_fatal("free(): unaligned chunk detected in tcache");
-		if (t == e)
-			tm_fatal("free(): double free detected in tcache");
+		e->key = 0;
+		tm_lock(ar);
+		tm_int_free(ar, p, true);
+		tm_unlock(ar);
+		e = next;
 	}
 }
 
@@ -92,19 +124,13 @@ void tm_tcache_flush(void)
 	memset(tm_tc.limits, 0, sizeof(tm_tc.limits));
 	tm_tc.state = TCACHE_GONE;
 	for (i = 0; i < TCACHE_BINS; i++) {
-		while (tm_tc.entries[i]) {
-			struct tm_tcache_entry *e = tm_tc.entries[i];
-			struct tm_chunk *p = mem2chunk(e);
-			struct tm_arena *ar = arena_for_chunk(p);
-
-			tm_tc.entries[i] = REVEAL_PTR(e->next);
-			tm_tc.counts[i]--;
-			e->key = 0;
-			tm_lock(ar);
-			tm_int_free(ar, p, true);
-			tm_unlock(ar);
-		}
+		free_list_locked(tm_tc.entries[i]);
+		tm_tc.entries[i] = NULL;
+		tm_tc.counts[i] = 0;
 	}
+	free_list_locked(tm_tc.outbound);
+	tm_tc.outbound = NULL;
+	tm_tc.noutbound = 0;
 	if (tm_tc.arena) {
 		tm_lock(tm_tc.arena);
 		tm_remote_drain(tm_tc.arena, false);
@@ -182,20 +208,55 @@ void tm_remote_drain(struct tm_arena *ar, bool to_cache)
 	}
 }
 
-/*
- * The size is full: keep the limit / 2 newest chunks, free the others, into
- * this thread's arena under its lock, onto the remote stacks of others.  A
- * thread that has no arena keeps none: its cache has served every
- * allocation it made, so what it frees is what other threads allocated
- * (a consumer's), memory that their arenas cannot reuse while it is held
- * here.
- */
+/* Send the outbound list back: each run of chunks of one arena onto its remote stack. */
+static void outbound_send(void)
+{
+	struct tm_tcache_entry *e = tm_tc.outbound, *run = NULL, *run_last = NULL;
+	struct tm_arena *run_ar = NULL;
+
+	tm_tc.outbound = NULL;
+	tm_tc.noutbound = 0;
+	while (e) {
+		struct tm_tcache_entry *next = REVEAL_PTR(e->next);
+		struct tm_arena *ar;
+
+		if (unlikely(!aligned_ok(e)))
+			tm_fatal("free(): unaligned chunk detected in tcache");
+		ar = arena_for_chunk(mem2chunk(e));
+		e->key = 0;
+		if (ar != run_ar && run) {
+			remote_push(run_ar, run, run_last);
+			run = NULL;
+		}
+		if (!run)
+			run_last = e;
+		e->next = PROTECT_PTR(&e->next, run);
+		run = e;
+		run_ar = ar;
+		e = next;
+	}
+	if (run)
+		remote_push(run_ar, run, run_last);
+}
+
+/* p, of another arena than this thread's, was freed here: see the top of the file. */
+void tm_outbound_put(struct tm_chunk *p)
+{
+	struct tm_tcache_entry *e = chunk2mem(p);
+
+	e->key = tm_tcache_key;
+	e->next = PROTECT_PTR(&e->next, tm_tc.outbound);
+	tm_tc.outbound = e;
+	if (++tm_tc.noutbound >= OUTBOUND_BATCH)
+		outbound_send();
+}
+
+/* The size is full: keep the limit / 2 newest chunks, free the others into this thread's arena. */
 void tm_tcache_spill(size_t tidx)
 {
 	struct tm_tcache_entry *e = tm_tc.entries[tidx], *rest;
-	struct tm_tcache_entry *run = NULL, *run_last = NULL;
-	struct tm_arena *locked = NULL, *run_ar = NULL;
-	unsigned i, keep = tm_tc.arena ? tm_tc.limits[tidx] / 2 : 0;
+	struct tm_arena *ar = tm_tc.arena;
+	unsigned i, keep = tm_tc.limits[tidx] / 2;
 
 	if (keep == 0) {
 		rest = e;
@@ -210,37 +271,16 @@ void tm_tcache_spill(size_t tidx)
 		e->next = PROTECT_PTR(&e->next, (struct tm_tcache_entry *)NULL);
 	}
 	tm_tc.counts[tidx] = keep;
+	tm_lock(ar);
+	tm_remote_drain(ar, false);
 	while (rest) {
 		struct tm_tcache_entry *next = REVEAL_PTR(rest->next);
-		struct tm_chunk *p = mem2chunk(rest);
-		struct tm_arena *ar;
 
 		if (unlikely(!aligned_ok(rest)))
 			tm_fatal("free(): unaligned chunk detected in tcache");
-		ar = arena_for_chunk(p);
 		rest->key = 0;
-		if (ar != tm_tc.arena) {
-			if (ar != run_ar && run) {
-				remote_push(run_ar, run, run_last);
-				run = NULL;
-			}
-			if (!run)
-				run_last = rest;
-			rest->next = PROTECT_PTR(&rest->next, run);
-			run = rest;
-			run_ar = ar;
-		} else {
-			if (!locked) {
-				tm_lock(ar);
-				tm_remote_drain(ar, false);
-				locked = ar;
-			}
-			tm_int_free(ar, p, true);
-		}
+		tm_int_free(ar, mem2chunk(rest), true);
 		rest = next;
 	}
-	if (run)
-		remote_push(run_ar, run, run_last);
-	if (locked)
-		tm_unlock(locked);
+	tm_unlock(ar);
 }

@@ -5,6 +5,7 @@
  * allocator aborts with its one-line message.  The tests' own heaps are
  * validated afterwards, so the corruption never leaks out of the child.
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "tm_test.h"
@@ -28,6 +29,27 @@ static void tcache_double_free(void)
 TM_TEST(double_free_in_tcache)
 {
 	ASSERT_ABORTS(tcache_double_free, "free(): double free detected in tcache");
+}
+
+static void *free_twice(void *p)
+{
+	toy_free(p);
+	toy_free(p);
+	return NULL;
+}
+
+/* The second free finds the block on the thread's outbound list, not in its cache. */
+static void outbound_double_free(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, free_twice, toy_malloc(24));
+	pthread_join(t, NULL);
+}
+
+TM_TEST(double_free_of_another_threads_block)
+{
+	ASSERT_ABORTS(outbound_double_free, "free(): double free detected in tcache");
 }
 
 static void fasttop_double_free(void)

@@ -285,7 +285,7 @@ TM_TEST(arenas_stay_bounded_as_threads_come_and_go)
 	pthread_barrier_destroy(&wave_barrier);
 }
 
-static void *free_and_reuse(void *arg)
+static void *free_and_allocate(void *arg)
 {
 	void **v = arg;
 	int i;
@@ -293,36 +293,49 @@ static void *free_and_reuse(void *arg)
 	for (i = 0; i < 4; i++)
 		toy_free(v[i]);
 	for (i = 0; i < 4; i++)
-		v[i] = toy_malloc(200);	/* served by this thread's cache */
+		v[i] = toy_malloc(200);
 	return NULL;
 }
 
-/* A thread that only frees, or whose cache serves all it asks for, takes no arena. */
-TM_TEST(no_arena_for_a_thread_its_cache_serves)
+/*
+ * A thread does not reuse the blocks another thread allocated and it freed
+ * (they sit beside that thread's own): it takes an arena and allocates from
+ * it, and the blocks it freed go back to their arena at its exit.
+ */
+TM_TEST(a_thread_never_reuses_another_threads_blocks)
 {
 	struct toy_malloc_stats before, after;
-	void *v[4], *made[4];
+	void *v[4], *made[4], *again[24];
+	int i, j, found = 0;
 	pthread_t t;
-	int i, j;
 
 	for (i = 0; i < 4; i++)
 		made[i] = v[i] = toy_malloc(200);
 	toy_malloc_stats_get(&before);
-	ASSERT_EQ(0, pthread_create(&t, NULL, free_and_reuse, v));
+	ASSERT_EQ(0, pthread_create(&t, NULL, free_and_allocate, v));
 	pthread_join(t, NULL);
 	toy_malloc_stats_get(&after);
-	ASSERT_EQ(before.arenas, after.arenas);
+	ASSERT_EQ(before.arenas + 1, after.arenas);
 	for (i = 0; i < 4; i++) {
-		int found = 0;
-
+		ASSERT_EQ((size_t)4, HDR_SIZE(v[i]) & 4) TH_LOG("block %d from the thread's arena", i);
 		for (j = 0; j < 4; j++)
-			found += v[i] == made[j];
-		ASSERT_EQ(1, found) TH_LOG("block %d came from the cache", i);
+			ASSERT_NE(v[i], made[j]);
 		toy_free(v[i]);
 	}
+	/* Back in the main arena: its next blocks of that size include all four. */
+	for (i = 0; i < 24; i++) {
+		again[i] = toy_malloc(200);
+		for (j = 0; j < 4; j++)
+			found += again[i] == made[j];
+	}
+	ASSERT_EQ(4, found);
+	for (i = 0; i < 24; i++)
+		toy_free(again[i]);
+	ASSERT_EQ(0, toy_malloc_check());
 }
 
 static struct toy_malloc_stats freer_stats;
+static int freer_check;
 
 static void *free_twenty(void *arg)
 {
@@ -332,38 +345,42 @@ static void *free_twenty(void *arg)
 	for (i = 0; i < 20; i++)
 		toy_free(v[i]);
 	toy_malloc_stats_get(&freer_stats);
+	freer_check = toy_malloc_check();
 	return NULL;
 }
 
 /*
- * A thread with no arena, that only frees what another allocated, keeps none
- * of a size when it spills: the others go back to their arena, where their
- * owner allocates them again.
+ * A thread that only frees what another allocated takes no arena and keeps
+ * nothing: each OUTBOUND_BATCH (16) of its frees goes back to the arena in
+ * one push, and the rest at its exit, where their owner allocates them again.
  */
-TM_TEST(a_thread_that_only_frees_keeps_little)
+TM_TEST(a_thread_that_only_frees_sends_all_back)
 {
 	struct toy_malloc_stats st;
-	void *v[20], *made[20];
-	int i, j, again = 0;
+	void *v[20], *made[20], *again[24];
+	int i, j, found = 0;
 	pthread_t t;
 
 	for (i = 0; i < 20; i++)
 		made[i] = v[i] = toy_malloc(200);
 	ASSERT_EQ(0, pthread_create(&t, NULL, free_twenty, v));
 	pthread_join(t, NULL);
-	/* Twenty frees with a limit of eight: 8, spill all, 8, spill all, 4. */
-	ASSERT_EQ(8, freer_stats.tcache_count);
-	ASSERT_EQ(20 % 8, freer_stats.tcache_chunks);
+	ASSERT_EQ(0, freer_check) TH_LOG("the freeing thread's outbound list is valid");
+	ASSERT_EQ(0, freer_stats.tcache_chunks);
+	ASSERT_EQ(20 % 16, freer_stats.outbound_chunks);
+	ASSERT_EQ(1, freer_stats.arenas);
 	toy_malloc_stats_get(&st);
 	ASSERT_EQ(1, st.arenas);
-	for (i = 0; i < 20; i++) {
-		v[i] = toy_malloc(200);
+	/* A few fresh chunks may still be in this thread's cache, then the twenty. */
+	for (i = 0; i < 24; i++) {
+		again[i] = toy_malloc(200);
 		for (j = 0; j < 20; j++)
-			again += v[i] == made[j];
+			found += again[i] == made[j];
 	}
-	ASSERT_EQ(20, again);
-	for (i = 0; i < 20; i++)
-		toy_free(v[i]);
+	ASSERT_EQ(20, found);
+	for (i = 0; i < 24; i++)
+		toy_free(again[i]);
+	ASSERT_EQ(0, toy_malloc_check());
 }
 
 static void *alloc_many(void *arg)
