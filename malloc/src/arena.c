@@ -7,9 +7,9 @@
  * least TOP_PAD (1 MiB) so that growth costs few system calls; when sbrk()
  * fails (or another user of brk moved it) it continues in a new segment.
  * Other arenas live in heaps of HEAP_MAX bytes aligned to HEAP_MAX, mapped
- * once (read-write, MAP_NORESERVE: pages cost nothing until touched), so the
- * heap of any chunk, and from its header the arena, is found by masking the
- * chunk address (chunks there carry NON_MAIN_ARENA).  A heap's top grows by
+ * four at a time (read-write, MAP_NORESERVE: pages cost nothing until
+ * touched), so the heap of any chunk, and from its header the arena, is
+ * found by masking the chunk address (chunks there carry NON_MAIN_ARENA).  A heap's top grows by
  * moving a boundary without a system call.  When a segment is full a new one
  * is started and the old top is freed behind two fencepost chunks.
  *
@@ -29,9 +29,10 @@
  * to 8 per CPU, else the least used.  Arenas are never freed; a thread that
  * exits leaves its arena to the next thread that needs one.
  *
- * fork(): pthread_atfork handlers take every arena lock before the fork and
- * release them in the parent; the child re-initialises them, so it inherits
- * consistent arenas whatever the other threads were doing.
+ * fork(): pthread_atfork handlers take every arena lock (and the lock of the
+ * spare heaps) before the fork and release them in the parent; the child
+ * re-initialises them, so it inherits consistent arenas whatever the other
+ * threads were doing.
  *
  * Start-up takes no lock and calls nothing that allocates before the main
  * arena works, so a preloaded library can serve the dynamic loader and libc
@@ -68,6 +69,8 @@ static bool handlers_registered;
 static int threads_state;	/* the same, for threads_begin() */
 static unsigned narenas = 1;
 static bool main_arena_taken;
+static struct tm_mutex spare_lock;
+static char *spare, *spare_end;	/* aligned heaps mapped but not handed out yet: new_heap() */
 
 #define align_up(x, a)	(((x) + (a) - 1) & ~((size_t)(a) - 1))
 
@@ -107,12 +110,14 @@ static void fork_prepare(void)
 	tm_mutex_lock(&tm_list_lock);
 	for (ar = tm_arena_list; ar; ar = ar->next)
 		tm_lock(ar);
+	tm_mutex_lock(&spare_lock);
 }
 
 static void fork_parent(void)
 {
 	struct tm_arena *ar;
 
+	tm_mutex_unlock(&spare_lock);
 	for (ar = tm_arena_list; ar; ar = ar->next)
 		tm_unlock(ar);
 	tm_mutex_unlock(&tm_list_lock);
@@ -129,6 +134,7 @@ static void fork_child(void)
 	}
 	if (tm_tc.state == TCACHE_ACTIVE && tm_tc.arena)
 		tm_tc.arena->attached = 1;
+	spare_lock.v = 0;
 	tm_list_lock.v = 0;
 }
 
@@ -217,22 +223,73 @@ void tm_thread_register(void)
 	pthread_setspecific(thread_key, &tm_tc);
 }
 
-/* A fresh HEAP_MAX-aligned heap: map twice the size and cut the misaligned ends. */
-static struct tm_heap *new_heap(void)
+/*
+ * Heaps are mapped HEAPS_PER_MAP at a time: one mapping of one heap more,
+ * cut to HEAP_MAX alignment, gives four heaps for one mmap() and at most
+ * two munmap() calls, where a heap at a time took three calls each.  A
+ * program whose threads each take an arena so makes fewer calls than
+ * glibc's, which maps its heaps one by one and makes them writable with
+ * mprotect() as they grow.  The spare heaps are MAP_NORESERVE and
+ * untouched: they cost address space (and, under strict overcommit, where
+ * the kernel ignores MAP_NORESERVE, commit charge, as every heap does), so
+ * when address space runs out they are the first thing given back
+ * (tm_release_spare_heaps()), and with too little left for five heaps a
+ * single one is mapped.
+ */
+#define HEAPS_PER_MAP 4
+
+static void map_heaps(size_t n)
 {
-	char *p = mmap(NULL, 2 * HEAP_MAX, PROT_READ | PROT_WRITE,
+	size_t len = (n + 1) * HEAP_MAX;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	char *aligned;
-	size_t lead;
+	char *first, *end;
 
 	if (p == MAP_FAILED)
-		return NULL;
-	aligned = (char *)align_up((uintptr_t)p, HEAP_MAX);
-	lead = aligned - p;
-	if (lead)
-		munmap(p, lead);
-	munmap(aligned + HEAP_MAX, HEAP_MAX - lead);
-	return (struct tm_heap *)aligned;
+		return;
+	first = (char *)align_up((uintptr_t)p, HEAP_MAX);
+	end = first + (p + len - first) / HEAP_MAX * HEAP_MAX;
+	if (first > p)
+		munmap(p, first - p);
+	if (p + len > end)
+		munmap(end, p + len - end);
+	spare = first;
+	spare_end = end;
+}
+
+/* A fresh HEAP_MAX-aligned heap, or NULL. */
+static struct tm_heap *new_heap(void)
+{
+	char *h = NULL;
+
+	tm_mutex_lock(&spare_lock);
+	/* With address space short (RLIMIT_AS), one heap may still fit. */
+	if (spare == spare_end)
+		map_heaps(HEAPS_PER_MAP);
+	if (spare == spare_end)
+		map_heaps(1);
+	if (spare != spare_end) {
+		h = spare;
+		spare += HEAP_MAX;
+	}
+	tm_mutex_unlock(&spare_lock);
+	return (struct tm_heap *)h;
+}
+
+/* A mapping failed: unmap the spare heaps.  Returns whether there were any. */
+bool tm_release_spare_heaps(void)
+{
+	char *from, *to;
+
+	tm_mutex_lock(&spare_lock);
+	from = spare;
+	to = spare_end;
+	spare = spare_end = NULL;
+	tm_mutex_unlock(&spare_lock);
+	if (from == to)
+		return false;
+	munmap(from, to - from);
+	return true;
 }
 
 static struct tm_arena *new_arena(void)
@@ -384,8 +441,10 @@ static int grow_mapped(struct tm_arena *ar, size_t nb)
 		return -1;
 	if (ar == &tm_main_arena) {
 		mapped = need > HEAP_MAX ? align_up(need, tm_mp.pagesize) : HEAP_MAX;
-		p = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		do
+			p = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		while (p == MAP_FAILED && tm_release_spare_heaps());
 		if (p == MAP_FAILED)
 			return -1;
 	} else {

@@ -260,6 +260,7 @@ static inline void top_advanced(struct tm_arena *ar)
 		ar->heap->touched = (char *)ar->top;
 }
 HIDDEN size_t tm_arena_release_free(struct tm_arena *ar);
+HIDDEN bool tm_release_spare_heaps(void);
 #define tm_lock(ar)	tm_mutex_lock(&(ar)->lock)
 #define tm_unlock(ar)	tm_mutex_unlock(&(ar)->lock)
 

@@ -32,7 +32,9 @@ void *tm_mmap_chunk(size_t nb, size_t align)
 	if (want > SIZE_MAX - align - tm_mp.pagesize - SIZE_SZ)
 		return NULL;
 	size = align_up(want + SIZE_SZ + align, tm_mp.pagesize);
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	do
+		mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	while (mem == MAP_FAILED && tm_release_spare_heaps());
 	if (mem == MAP_FAILED)
 		return NULL;
 	if (align > MALLOC_ALIGN)

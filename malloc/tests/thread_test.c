@@ -10,7 +10,11 @@
  * that made them.
  */
 #include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #include "tm_test.h"
 
@@ -240,6 +244,113 @@ TM_TEST(arenas_are_reused_after_threads_exit)
 		ASSERT_EQ((uintptr_t)blocks[0] >> 26, (uintptr_t)blocks[i] >> 26);
 	for (i = 0; i < 50; i++)
 		toy_free(blocks[i]);
+}
+
+#define HEAPS_AT_ONCE 4
+#define HEAP_BYTES ((uintptr_t)64 << 20)
+
+static struct {
+	sem_t allocated;
+	pthread_barrier_t hold;
+} held;
+
+/* Takes an arena of its own (the others are held) and keeps it until all have one. */
+static void *alloc_and_hold(void *arg)
+{
+	void *p = toy_malloc(5000);
+
+	*(void **)arg = p;
+	sem_post(&held.allocated);
+	pthread_barrier_wait(&held.hold);
+	toy_free(p);
+	return NULL;
+}
+
+/*
+ * Heaps are mapped four at a time, side by side: the arenas of four threads
+ * cost one mmap(), not three calls each.
+ */
+TM_TEST(heaps_are_mapped_four_at_a_time)
+{
+	pthread_t t[HEAPS_AT_ONCE];
+	void *p[HEAPS_AT_ONCE];
+	uintptr_t heap[HEAPS_AT_ONCE];
+	int i;
+
+	toy_free(toy_malloc(1));	/* the main thread takes the main arena */
+	ASSERT_EQ(0, sem_init(&held.allocated, 0, 0));
+	ASSERT_EQ(0, pthread_barrier_init(&held.hold, NULL, HEAPS_AT_ONCE + 1));
+	for (i = 0; i < HEAPS_AT_ONCE; i++) {
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, alloc_and_hold, &p[i]));
+		sem_wait(&held.allocated);
+		heap[i] = (uintptr_t)p[i] & ~(HEAP_BYTES - 1);
+		ASSERT_EQ((size_t)4, HDR_SIZE(p[i]) & 4) TH_LOG("thread %d on a heap", i);
+	}
+	for (i = 1; i < HEAPS_AT_ONCE; i++) {
+		ASSERT_EQ(heap[0] + i * HEAP_BYTES, heap[i]) TH_LOG("heap %d", i);
+	}
+	pthread_barrier_wait(&held.hold);
+	for (i = 0; i < HEAPS_AT_ONCE; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&held.hold);
+	sem_destroy(&held.allocated);
+	ASSERT_EQ(0, toy_malloc_check());
+}
+
+static void *alloc_one(void *arg)
+{
+	*(void **)arg = toy_malloc(5000);
+	return NULL;
+}
+
+/* The process's address space now, plus extra bytes, as its RLIMIT_AS. */
+static int limit_address_space(size_t extra)
+{
+	unsigned long pages = 0;
+	struct rlimit lim;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f || fscanf(f, "%lu", &pages) != 1)
+		return -1;
+	fclose(f);
+	lim.rlim_cur = lim.rlim_max = pages * 4096 + extra;
+	return setrlimit(RLIMIT_AS, &lim);
+}
+
+/* With too little address space left for four heaps at once, a thread still gets one. */
+TM_TEST(a_heap_is_mapped_alone_when_address_space_is_short)
+{
+	pthread_t t;
+	void *p;
+
+	toy_free(toy_malloc(1));	/* the main thread takes the main arena */
+	/* Room for a thread's stack and a double-size mapping, not for five heaps. */
+	ASSERT_EQ(0, limit_address_space(200UL << 20));
+	ASSERT_EQ(0, pthread_create(&t, NULL, alloc_one, &p));
+	pthread_join(t, NULL);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ((size_t)4, HDR_SIZE(p) & 4) TH_LOG("the thread's block is on a heap");
+	toy_free(p);
+	ASSERT_EQ(0, toy_malloc_check());
+}
+
+/* The three spare heaps of a mapping are given back when a mapping needs their room. */
+TM_TEST(spare_heaps_make_room_for_a_large_block)
+{
+	pthread_t t;
+	void *p, *big;
+
+	toy_free(toy_malloc(1));
+	/* Four heaps (256 MiB) and a stack fit; after them, 200 MiB does not. */
+	ASSERT_EQ(0, limit_address_space(400UL << 20));
+	ASSERT_EQ(0, pthread_create(&t, NULL, alloc_one, &p));
+	pthread_join(t, NULL);
+	ASSERT_EQ((size_t)4, HDR_SIZE(p) & 4);
+	big = toy_malloc(200UL << 20);
+	ASSERT_NE(NULL, big);
+	toy_free(big);
+	toy_free(p);
+	ASSERT_EQ(0, toy_malloc_check());
 }
 
 #define WAVE 6
