@@ -150,12 +150,12 @@ static bool begin_once(int *state)
 	for (;;) {
 		int seen = 0;
 
-		if (__atomic_compare_exchange_n(state, &seen, -(int)getpid(), false,
+		if (__atomic_compare_exchange_n(state, &seen, -tm_getpid(), false,
 						__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
 			return true;
 		if (seen == 2 || tm_tc.initializing)
 			return false;
-		if (seen != -(int)getpid())
+		if (seen != -tm_getpid())
 			__atomic_compare_exchange_n(state, &seen, 0, false,
 						    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 		else
@@ -174,7 +174,7 @@ void tm_init(void)
 
 	if (!begin_once(&tm_initialized))
 		return;
-	tm_mp.pagesize = (size_t)sysconf(_SC_PAGESIZE);
+	tm_mp.pagesize = tm_page_size();
 	threshold = env_size("TOYMALLOC_MMAP_THRESHOLD", 0);
 	if (threshold) {
 		tm_mp.mmap_threshold = threshold;
@@ -206,12 +206,9 @@ void tm_init(void)
 /* What only a second thread needs, done when one first calls in: the arena cap. */
 static void threads_begin(void)
 {
-	cpu_set_t cpus;
-
 	if (!begin_once(&threads_state))
 		return;
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
-		tm_mp.narenas_max = 8 * (unsigned)CPU_COUNT(&cpus);
+	tm_mp.narenas_max = 8 * tm_cpu_count();
 	tm_mp.narenas_max = (unsigned)env_size("TOYMALLOC_ARENA_MAX", tm_mp.narenas_max);
 	if (tm_mp.narenas_max == 0)
 		tm_mp.narenas_max = 1;

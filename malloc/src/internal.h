@@ -267,6 +267,9 @@ HIDDEN bool tm_release_spare_heaps(void);
 /* sys.c */
 HIDDEN uintptr_t tm_random_key(void);
 HIDDEN const char *tm_getenv(const char *name);
+HIDDEN int tm_getpid(void);
+HIDDEN unsigned int tm_cpu_count(void);
+HIDDEN size_t tm_page_size(void);
 
 /* bins.c: callers hold ar->lock */
 HIDDEN void *tm_int_malloc(struct tm_arena *ar, size_t nb, bool may_grow);

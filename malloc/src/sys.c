@@ -16,8 +16,6 @@
  * it.
  */
 #include <linux/futex.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -82,11 +80,44 @@ uintptr_t tm_random_key(void)
 
 const char *tm_getenv(const char *name)
 {
-	size_t len = strlen(name);
 	char **e;
 
-	for (e = environ; e && *e; e++)
-		if (!strncmp(*e, name, len) && (*e)[len] == '=')
-			return *e + len + 1;
+	for (e = environ; e && *e; e++) {
+		const char *s = *e, *n = name;
+
+		while (*n && *s == *n) {
+			s++;
+			n++;
+		}
+		if (!*n && *s == '=')
+			return s + 1;
+	}
 	return NULL;
+}
+
+int tm_getpid(void)
+{
+	return (int)raw_syscall4(SYS_getpid, 0, 0, 0, 0);
+}
+
+/* The CPUs this thread may run on, at least one. */
+unsigned int tm_cpu_count(void)
+{
+	unsigned long mask[16] = { 0 };
+	unsigned int n = 0;
+	long bytes = raw_syscall4(SYS_sched_getaffinity, 0, sizeof(mask), (long)mask, 0);
+	long i;
+
+	for (i = 0; i < bytes / (long)sizeof(mask[0]); i++)
+		n += (unsigned int)__builtin_popcountl(mask[i]);
+	return n ? n : 1;
+}
+
+size_t tm_page_size(void)
+{
+#ifdef __x86_64__
+	return 4096;	/* the architecture's only base page size */
+#else
+	return (size_t)sysconf(_SC_PAGESIZE);
+#endif
 }
