@@ -11,7 +11,8 @@
  * size and the trim threshold to twice that, so a program that keeps
  * allocating blocks of that size is served from the heap instead of paying an
  * mmap/munmap pair each time.  TOYMALLOC_MMAP_THRESHOLD fixes it instead.
- * realloc() of a mapped chunk is mremap(), which moves pages, not bytes.
+ * realloc() of a mapped chunk is mremap(), which moves pages, not bytes,
+ * with a margin for further growth (tm_mremap_chunk()).
  */
 #include <sys/mman.h>
 
@@ -71,6 +72,14 @@ void tm_munmap_chunk(struct tm_chunk *p)
 	munmap(base, total);
 }
 
+/*
+ * A mapped chunk that realloc() grows gets a quarter more than it needs, so
+ * that a buffer grown a little at a time (a string builder, a read loop)
+ * costs a logarithmic number of mremap() calls, not one per page: the pages
+ * beyond what the program writes are never touched and cost nothing.  A
+ * chunk within that margin of its request is left as it is; one shrunk
+ * below it gives the pages back.
+ */
 void *tm_mremap_chunk(struct tm_chunk *p, size_t nb)
 {
 	size_t total, offset = p->prev_size;
@@ -78,8 +87,10 @@ void *tm_mremap_chunk(struct tm_chunk *p, size_t nb)
 	size_t want = nb < MMAP_MIN_CHUNK ? MMAP_MIN_CHUNK : nb;
 	size_t newtotal = align_up(want + offset + SIZE_SZ, tm_mp.pagesize);
 
-	if (newtotal == total)
+	if (newtotal <= total && total - newtotal <= newtotal / 4)
 		return chunk2mem(p);
+	if (newtotal > total && newtotal - total < total / 4)
+		newtotal = align_up(total + total / 4, tm_mp.pagesize);
 	mem = mremap(base, total, newtotal, MREMAP_MAYMOVE);
 	if (mem == MAP_FAILED)
 		return NULL;
