@@ -7,8 +7,8 @@
  * spills, half a cache's worth under one lock (tcache.c).  free() finds a
  * chunk's arena from the chunk, so a block may be freed by any thread; a
  * thread caches only its own arena's chunks and sends the others back, so
- * that it never writes into memory another thread allocated next to its own
- * (false sharing).  A realloc() that still fits its chunk returns at once.
+ * that it never hands out for reuse memory another thread allocated next to
+ * that thread's own (false sharing).  A realloc() that still fits its chunk returns at once.
  *
  * The pointer checks glibc makes before trusting a chunk header are made
  * here, before the header is read: alignment, wrap-around, a size that is no
@@ -63,6 +63,9 @@ static void *arena_malloc(size_t nb)
 	bool big = nb >= threshold;
 	void *m = NULL;
 
+	if (tm_tc.noutbound)
+		tm_outbound_send();	/* no thread that allocates holds others' memory long */
+
 	tm_lock(ar);
 	tm_remote_drain(ar, true);
 	if (nb <= TCACHE_MAX_SIZE && tm_tc.entries[csize2tidx(nb)]) {
@@ -83,6 +86,8 @@ static void *arena_malloc(size_t nb)
 	}
 	if (!m && ar != &tm_main_arena) {
 		tm_lock(&tm_main_arena);
+		/* What this thread freed of earlier fallbacks came back this way. */
+		tm_remote_drain(&tm_main_arena, false);
 		m = tm_int_malloc(&tm_main_arena, nb, true);
 		tm_unlock(&tm_main_arena);
 	}
@@ -158,9 +163,10 @@ static __attribute__((noinline)) void free_slow(struct tm_chunk *p)
 }
 
 /*
- * A cacheable chunk that carries the cache key: fatal if it is in the cache
- * or on its way back to its arena already, else freed as any other.  Out of
- * line, so that toy_free() ends in tail calls only and needs no stack frame.
+ * A cacheable chunk that carries the cache key: fatal if it is in this
+ * thread's cache or on its outbound list already, else freed as any other.
+ * Out of line, so that toy_free() ends in tail calls only and needs no stack
+ * frame.
  */
 static __attribute__((noinline)) void free_keyed(struct tm_chunk *p, size_t tidx)
 {
@@ -388,6 +394,7 @@ EXPORT int toy_malloc_trim(size_t pad)
 
 	if (__atomic_load_n(&tm_initialized, __ATOMIC_ACQUIRE) != 2)
 		return 0;
+	tm_outbound_send();
 	for (ar = tm_arena_list; ar; ar = ar->next) {
 		tm_lock(ar);
 		tm_remote_drain(ar, false);

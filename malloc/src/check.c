@@ -11,7 +11,8 @@
  * alignment, PREV_INUSE against the previous chunk, footers of free chunks,
  * no two free chunks side by side, top where it belongs), then every bin
  * (links both ways, right bin for the size, large bins sorted, binmap bit
- * set), every fastbin and the calling thread's cache, and checks that the
+ * set), every fastbin and the calling thread's cache (its own arena's
+ * chunks only) and outbound list (other arenas' only), and checks that the
  * free chunks found by the walk are exactly those in the bins.  The public
  * toy_malloc_check() runs it; TOYMALLOC_CHECK=1 runs it at every call.
  */

@@ -145,7 +145,7 @@ struct tm_arena {
 	char *brk_end;			/* main arena: where its brk region ends */
 	bool brk_failed;		/* main arena: sbrk failed once, use mmap'd segments */
 	size_t system_mem;		/* bytes of all segments */
-	struct tm_tcache_entry *remote;	/* chunks other threads' caches gave back: tcache.c */
+	struct tm_tcache_entry *remote;	/* chunks other threads' outbound lists gave back: tcache.c */
 	struct tm_arena *next;
 	unsigned index;
 	unsigned attached;		/* threads using this arena */
@@ -292,6 +292,7 @@ HIDDEN void tm_tcache_flush(void);
 HIDDEN void tm_tcache_refill(struct tm_arena *ar, size_t nb);
 HIDDEN void tm_tcache_spill(size_t tidx);
 HIDDEN void tm_outbound_put(struct tm_chunk *p);
+HIDDEN void tm_outbound_send(void);
 HIDDEN void tm_remote_drain(struct tm_arena *ar, bool to_cache);
 
 /* check.c */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The system interface below the allocator: its locks, its random key and
- * its environment, with as little of libc as possible.
+ * The system interface below the allocator: its locks, its random key, its
+ * environment, the pid, the CPU count and the page size, with as little of
+ * libc as possible.
  *
  * Locks are a futex word each (Drepper's "Futexes Are Tricky" mutex: 0 free,
  * 1 held, 2 held with waiters): taking a free lock is one compare-and-swap

@@ -33,9 +33,13 @@
  * straight into its cache while that has room for their size, the others
  * are freed into the bins with every check of free().  The producer of such
  * objects so gets them back without a trip through the bins, and its
- * consumers never wait for its lock.  The list's and the stack's links are
- * safe-linked like the cache's, and a chunk on the outbound list carries
- * the cache key, so freeing it again is caught as a double free.
+ * consumers never wait for its lock.  A thread that allocates sends its
+ * list back at each cache miss, so only a thread that only frees holds a
+ * few of others' chunks until its 16th free or its exit.  The list's and
+ * the stack's links are safe-linked like the cache's; a chunk on the
+ * outbound list carries the cache key, so freeing it again there is caught
+ * as a double free, and a drain aborts on a chunk of another arena, which a
+ * second free while it waited on the stack would have linked in.
  *
  * The cache lives in initial-exec TLS.  The limits are 0 until the thread's
  * first slow-path call sets the cache up (and a pthread key whose destructor
@@ -99,8 +103,8 @@ void tm_tcache_double_free(struct tm_tcache_entry *e, size_t tidx)
 		tm_fatal("free(): double free detected in tcache");
 }
 
-/* Free every chunk of the list from e into its arena, each under that arena's lock. */
-static void free_list_locked(struct tm_tcache_entry *e)
+/* Free every chunk of the list from e into its arena, taking that arena's lock for each. */
+static void free_each_to_its_arena(struct tm_tcache_entry *e)
 {
 	while (e) {
 		struct tm_tcache_entry *next = REVEAL_PTR(e->next);
@@ -124,11 +128,11 @@ void tm_tcache_flush(void)
 	memset(tm_tc.limits, 0, sizeof(tm_tc.limits));
 	tm_tc.state = TCACHE_GONE;
 	for (i = 0; i < TCACHE_BINS; i++) {
-		free_list_locked(tm_tc.entries[i]);
+		free_each_to_its_arena(tm_tc.entries[i]);
 		tm_tc.entries[i] = NULL;
 		tm_tc.counts[i] = 0;
 	}
-	free_list_locked(tm_tc.outbound);
+	free_each_to_its_arena(tm_tc.outbound);
 	tm_tc.outbound = NULL;
 	tm_tc.noutbound = 0;
 	if (tm_tc.arena) {
@@ -199,6 +203,9 @@ void tm_remote_drain(struct tm_arena *ar, bool to_cache)
 
 		if (unlikely(!aligned_ok(e)))
 			tm_fatal("malloc(): unaligned remote chunk detected");
+		/* A chunk freed twice while it waited here would link in others' chunks. */
+		if (unlikely(arena_for_chunk(p) != ar))
+			tm_fatal("malloc(): remote chunk of another arena detected");
 		next = REVEAL_PTR(e->next);
 		if (to_cache && tidx < TCACHE_BINS && tm_tc.counts[tidx] < tm_tc.limits[tidx])
 			tcache_put(p, tidx);
@@ -209,7 +216,7 @@ void tm_remote_drain(struct tm_arena *ar, bool to_cache)
 }
 
 /* Send the outbound list back: each run of chunks of one arena onto its remote stack. */
-static void outbound_send(void)
+void tm_outbound_send(void)
 {
 	struct tm_tcache_entry *e = tm_tc.outbound, *run = NULL, *run_last = NULL;
 	struct tm_arena *run_ar = NULL;
@@ -248,7 +255,7 @@ void tm_outbound_put(struct tm_chunk *p)
 	e->next = PROTECT_PTR(&e->next, tm_tc.outbound);
 	tm_tc.outbound = e;
 	if (++tm_tc.noutbound >= OUTBOUND_BATCH)
-		outbound_send();
+		tm_outbound_send();
 }
 
 /* The size is full: keep the limit / 2 newest chunks, free the others into this thread's arena. */

@@ -33,7 +33,12 @@ TM_TEST(double_free_in_tcache)
 
 static void *free_twice(void *p)
 {
+	struct toy_malloc_stats st;
+
 	toy_free(p);
+	toy_malloc_stats_get(&st);
+	if (st.outbound_chunks != 1 || st.tcache_chunks != 0)
+		exit(0);	/* not where the test expects it: no abort, the test fails */
 	toy_free(p);
 	return NULL;
 }

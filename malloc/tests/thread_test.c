@@ -353,6 +353,67 @@ TM_TEST(spare_heaps_make_room_for_a_large_block)
 	ASSERT_EQ(0, toy_malloc_check());
 }
 
+static struct {
+	size_t churn_mapped, churn_growth;
+	int full;
+} fallback;
+
+/*
+ * Fills its heap, which cannot grow (no room for another), so that its
+ * allocations fall back to the main arena; then allocates and frees 20,000
+ * blocks there, freeing each into the main arena's remote stack.
+ */
+static void *fill_then_churn(void *arg)
+{
+	struct toy_malloc_stats before, after;
+	int i;
+
+	(void)arg;
+	for (;;) {
+		char *p = toy_malloc(1000);
+
+		if (!p)
+			return NULL;
+		if (!(HDR_SIZE(p) & 4)) {	/* from the main arena: the heap is full */
+			toy_free(p);
+			break;
+		}
+	}
+	fallback.full = 1;
+	toy_malloc_stats_get(&before);
+	for (i = 0; i < 20000; i++) {
+		char *p = toy_malloc(1000);
+
+		fallback.churn_mapped += (HDR_SIZE(p) & 2) != 0;
+		memset(p, 1, 1000);
+		toy_free(p);
+	}
+	toy_malloc_stats_get(&after);
+	fallback.churn_growth = after.system_bytes - before.system_bytes;
+	return NULL;
+}
+
+/*
+ * Blocks a thread takes from the main arena when its own cannot grow, and
+ * frees, come back to it: the main arena does not grow by what it already
+ * holds on its remote stack.
+ */
+TM_TEST(main_arena_fallback_reuses_what_the_thread_freed)
+{
+	pthread_t t;
+
+	toy_free(toy_malloc(1));
+	/* One 64 MiB heap for the thread and room for little more. */
+	ASSERT_EQ(0, limit_address_space(180UL << 20));
+	ASSERT_EQ(0, pthread_create(&t, NULL, fill_then_churn, NULL));
+	pthread_join(t, NULL);
+	ASSERT_EQ(1, fallback.full);
+	ASSERT_EQ(0, fallback.churn_mapped);
+	ASSERT_LE(fallback.churn_growth, 1UL << 20)
+		TH_LOG("the main arena grew by %zu bytes", fallback.churn_growth);
+	ASSERT_EQ(0, toy_malloc_check());
+}
+
 #define WAVE 6
 #define WAVES 20
 
@@ -445,9 +506,6 @@ TM_TEST(a_thread_never_reuses_another_threads_blocks)
 	ASSERT_EQ(0, toy_malloc_check());
 }
 
-static struct toy_malloc_stats freer_stats;
-static int freer_check;
-
 static void *free_twenty(void *arg)
 {
 	void **v = arg;
@@ -455,19 +513,17 @@ static void *free_twenty(void *arg)
 
 	for (i = 0; i < 20; i++)
 		toy_free(v[i]);
-	toy_malloc_stats_get(&freer_stats);
-	freer_check = toy_malloc_check();
 	return NULL;
 }
 
 /*
  * A thread that only frees what another allocated takes no arena and keeps
- * nothing: each OUTBOUND_BATCH (16) of its frees goes back to the arena in
- * one push, and the rest at its exit, where their owner allocates them again.
+ * nothing: its 16th free sends sixteen back to the arena in one push, and
+ * the rest go at its exit; the owner's next allocations take them, the
+ * pushed ones through its cache.
  */
 TM_TEST(a_thread_that_only_frees_sends_all_back)
 {
-	struct toy_malloc_stats st;
 	void *v[20], *made[20], *again[24];
 	int i, j, found = 0;
 	pthread_t t;
@@ -476,12 +532,6 @@ TM_TEST(a_thread_that_only_frees_sends_all_back)
 		made[i] = v[i] = toy_malloc(200);
 	ASSERT_EQ(0, pthread_create(&t, NULL, free_twenty, v));
 	pthread_join(t, NULL);
-	ASSERT_EQ(0, freer_check) TH_LOG("the freeing thread's outbound list is valid");
-	ASSERT_EQ(0, freer_stats.tcache_chunks);
-	ASSERT_EQ(20 % 16, freer_stats.outbound_chunks);
-	ASSERT_EQ(1, freer_stats.arenas);
-	toy_malloc_stats_get(&st);
-	ASSERT_EQ(1, st.arenas);
 	/* A few fresh chunks may still be in this thread's cache, then the twenty. */
 	for (i = 0; i < 24; i++) {
 		again[i] = toy_malloc(200);
@@ -492,6 +542,34 @@ TM_TEST(a_thread_that_only_frees_sends_all_back)
 	for (i = 0; i < 24; i++)
 		toy_free(again[i]);
 	ASSERT_EQ(0, toy_malloc_check());
+}
+
+static struct toy_malloc_stats freer_stats;
+static int freer_check;
+
+static void *free_twenty_and_look(void *arg)
+{
+	free_twenty(arg);
+	toy_malloc_stats_get(&freer_stats);
+	freer_check = toy_malloc_check();
+	return NULL;
+}
+
+/* What such a thread holds meanwhile: four blocks on its outbound list, nothing cached. */
+TM_TEST(a_thread_that_only_frees_holds_at_most_a_batch)
+{
+	void *v[20];
+	pthread_t t;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		v[i] = toy_malloc(200);
+	ASSERT_EQ(0, pthread_create(&t, NULL, free_twenty_and_look, v));
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, freer_check) TH_LOG("the freeing thread's outbound list is valid");
+	ASSERT_EQ(0, freer_stats.tcache_chunks);
+	ASSERT_EQ(20 % 16, freer_stats.outbound_chunks);
+	ASSERT_EQ(1, freer_stats.arenas);
 }
 
 static void *alloc_many(void *arg)
