@@ -73,27 +73,33 @@ void tm_munmap_chunk(struct tm_chunk *p)
 }
 
 /*
- * A mapped chunk that realloc() grows gets a quarter more than it needs, so
- * that a buffer grown a little at a time (a string builder, a read loop)
- * costs a logarithmic number of mremap() calls, not one per page: the pages
- * beyond what the program writes are never touched and cost nothing.  A
- * chunk within that margin of its request is left as it is; one shrunk
- * below it gives the pages back.
+ * A mapped chunk that realloc() grows by less than a quarter is grown by a
+ * quarter, so that a buffer grown a little at a time (a string builder, a
+ * read loop) costs a logarithmic number of mremap() calls, not one per
+ * page: the pages beyond what the program writes are never touched and
+ * cost nothing.  A chunk within that margin of its request is left as it
+ * is; one shrunk below it gives the pages back.  When the address space
+ * has no room for the margin, the exact size is tried, and then again
+ * after the spare heaps are given back.
  */
 void *tm_mremap_chunk(struct tm_chunk *p, size_t nb)
 {
 	size_t total, offset = p->prev_size;
 	char *base = mapping_of(p, &total), *mem;
 	size_t want = nb < MMAP_MIN_CHUNK ? MMAP_MIN_CHUNK : nb;
-	size_t newtotal = align_up(want + offset + SIZE_SZ, tm_mp.pagesize);
+	size_t newtotal = align_up(want + offset + SIZE_SZ, tm_mp.pagesize), margin = 0;
 
 	if (newtotal <= total && total - newtotal <= newtotal / 4)
 		return chunk2mem(p);
 	if (newtotal > total && newtotal - total < total / 4)
-		newtotal = align_up(total + total / 4, tm_mp.pagesize);
-	mem = mremap(base, total, newtotal, MREMAP_MAYMOVE);
-	if (mem == MAP_FAILED)
-		return NULL;
+		margin = align_up(total + total / 4, tm_mp.pagesize);
+	mem = margin ? mremap(base, total, margin, MREMAP_MAYMOVE) : MAP_FAILED;
+	if (mem != MAP_FAILED)
+		newtotal = margin;
+	else
+		while ((mem = mremap(base, total, newtotal, MREMAP_MAYMOVE)) == MAP_FAILED)
+			if (!tm_release_spare_heaps())
+				return NULL;
 	p = (struct tm_chunk *)(mem + offset);
 	set_head(p, (newtotal - offset) | IS_MMAPPED);
 	__atomic_add_fetch(&tm_mmapped_bytes, newtotal - total, __ATOMIC_RELAXED);

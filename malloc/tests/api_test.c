@@ -6,8 +6,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "tm_test.h"
@@ -349,7 +351,7 @@ TM_TEST(mapped_realloc_uses_mremap)
 
 /*
  * A mapped block grown a little at a time is remapped with a quarter to
- * spare: 1 MiB reached in 4 KiB steps from 256 KiB takes about ten mremap()
+ * spare: 1 MiB reached in 4 KiB steps from 256 KiB takes seven mremap()
  * calls (a new usable size each), not one per step, and the margin never
  * exceeds a quarter plus a page.  Within the margin the block stays put.
  */
@@ -377,6 +379,29 @@ TM_TEST(mapped_realloc_grows_with_a_margin)
 	p = toy_realloc(p, 300 << 10);
 	ASSERT_LE(toy_malloc_usable_size(p), (300 << 10) + 4096);
 	toy_free(p);
+}
+
+/* Where the address space has room for the block but not for the margin, it still grows. */
+TM_TEST(mapped_realloc_grows_without_room_for_the_margin)
+{
+	unsigned long pages = 0;
+	struct rlimit lim;
+	FILE *f = fopen("/proc/self/statm", "r");
+	char *p = toy_malloc(100 << 20), *q;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(HDR_SIZE(p) & 2);
+	p[(100 << 20) - 1] = 7;
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%lu", &pages));
+	fclose(f);
+	lim.rlim_cur = lim.rlim_max = pages * 4096 + (15 << 20);
+	ASSERT_EQ(0, setrlimit(RLIMIT_AS, &lim));
+	q = toy_realloc(p, 110 << 20);	/* 10 MiB more fits; a quarter more does not */
+	ASSERT_NE(NULL, q);
+	ASSERT_EQ(7, q[(100 << 20) - 1]);
+	ASSERT_GE(toy_malloc_usable_size(q), (size_t)110 << 20);
+	toy_free(q);
 }
 
 /* Resident pages of the process, from /proc/self/statm. */
