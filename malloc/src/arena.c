@@ -221,24 +221,27 @@ void tm_thread_register(void)
 }
 
 /*
- * Heaps are mapped HEAPS_PER_MAP at a time: one mapping of one heap more,
- * cut to HEAP_MAX alignment, gives four heaps for one mmap() and at most
- * two munmap() calls, where a heap at a time took three calls each.  A
- * program whose threads each take an arena so makes fewer calls than
- * glibc's, which maps its heaps one by one and makes them writable with
- * mprotect() as they grow.  The spare heaps are MAP_NORESERVE and
+ * Heaps are mapped HEAPS_PER_MAP at a time: one reservation of one heap
+ * more, without access, whose HEAP_MAX-aligned middle one mprotect() makes
+ * writable, gives four heaps for two calls, where a heap at a time took
+ * three each (a double-size mapping and two munmap() calls to cut it to
+ * alignment).  A program whose threads each take an arena so makes fewer
+ * calls than glibc's, which maps its heaps one by one and makes them
+ * writable with mprotect() as they grow.  The misaligned ends stay
+ * reserved without access, which costs address space only (the kernel
+ * charges no commit for them).  The spare heaps are MAP_NORESERVE and
  * untouched: they cost address space (and, under strict overcommit, where
  * the kernel ignores MAP_NORESERVE, commit charge, as every heap does), so
  * when address space runs out they are the first thing given back
  * (tm_release_spare_heaps()), and with too little left for five heaps a
- * single one is mapped.
+ * single one is mapped the old way, its ends unmapped.
  */
 #define HEAPS_PER_MAP 4
 
 static void map_heaps(size_t n)
 {
 	size_t len = (n + 1) * HEAP_MAX;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, len, n > 1 ? PROT_NONE : PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	char *first, *end;
 
@@ -246,10 +249,16 @@ static void map_heaps(size_t n)
 		return;
 	first = (char *)align_up((uintptr_t)p, HEAP_MAX);
 	end = first + (p + len - first) / HEAP_MAX * HEAP_MAX;
-	if (first > p)
-		munmap(p, first - p);
-	if (p + len > end)
-		munmap(end, p + len - end);
+	if (n > 1 && mprotect(first, end - first, PROT_READ | PROT_WRITE)) {
+		munmap(p, len);
+		return;
+	}
+	if (n == 1) {
+		if (first > p)
+			munmap(p, first - p);
+		if (p + len > end)
+			munmap(end, p + len - end);
+	}
 	spare = first;
 	spare_end = end;
 }

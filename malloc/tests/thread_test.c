@@ -268,7 +268,7 @@ static void *alloc_and_hold(void *arg)
 
 /*
  * Heaps are mapped four at a time, side by side: the arenas of four threads
- * cost one mmap(), not three calls each.
+ * cost one mmap() and one mprotect(), not three calls each.
  */
 TM_TEST(heaps_are_mapped_four_at_a_time)
 {
