@@ -70,7 +70,7 @@
  * under one arena lock.
  */
 #define TCACHE_BINS	64
-#define TCACHE_COUNT	8
+#define TCACHE_COUNT	16
 #define TCACHE_BYTES	2048
 #define TCACHE_REFILL_BYTES 1024
 #define TCACHE_MAX_SIZE	((TCACHE_BINS + 1) * MALLOC_ALIGN)

@@ -561,7 +561,7 @@ TM_TEST(stats_count_fastbins_and_tcache)
 	for (i = 0; i < 20; i++)
 		toy_free(p[i]);
 	toy_malloc_stats_get(&st);
-	ASSERT_EQ(8, st.tcache_count);
+	ASSERT_EQ(16, st.tcache_count);
 	/* A full cache keeps its newest half and sends the rest to the fastbin. */
 	ASSERT_LE(st.tcache_chunks, st.tcache_count);
 	ASSERT_GE(st.tcache_chunks, st.tcache_count / 2);
@@ -570,7 +570,7 @@ TM_TEST(stats_count_fastbins_and_tcache)
 	ASSERT_EQ(st.fast_chunks * 112, st.fast_bytes);
 }
 
-/* Eight chunks of a small size, but no more than 2 KiB of a large one. */
+/* Sixteen chunks of a small size, but no more than 2 KiB of a large one. */
 TM_TEST(tcache_holds_few_bytes_of_a_large_size)
 {
 	struct toy_malloc_stats st, before;
@@ -588,7 +588,7 @@ TM_TEST(tcache_holds_few_bytes_of_a_large_size)
 		ASSERT_LE(st.tcache_bytes, st.tcache_size_bytes) TH_LOG("after %d frees", i + 1);
 	}
 	ASSERT_EQ(2048, st.tcache_size_bytes);
-	ASSERT_EQ(8, st.tcache_count);
+	ASSERT_EQ(16, st.tcache_count);
 	ASSERT_GE(st.tcache_chunks, 1);
 	/* The rest went back to the arena (cached chunks count as in use). */
 	ASSERT_EQ(20 * 1008 - st.tcache_bytes, before.in_use_bytes - st.in_use_bytes);
