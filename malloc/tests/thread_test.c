@@ -464,6 +464,19 @@ TM_TEST(arenas_stay_bounded_as_threads_come_and_go)
 	pthread_barrier_destroy(&wave_barrier);
 }
 
+/* Allocates n blocks of 200 bytes into out; returns how many of them are among made[0..nmade). */
+static int allocate_again(void **out, int n, void *const *made, int nmade)
+{
+	int i, j, found = 0;
+
+	for (i = 0; i < n; i++) {
+		out[i] = toy_malloc(200);
+		for (j = 0; j < nmade; j++)
+			found += out[i] == made[j];
+	}
+	return found;
+}
+
 static void *free_and_allocate(void *arg)
 {
 	void **v = arg;
@@ -485,7 +498,7 @@ TM_TEST(a_thread_never_reuses_another_threads_blocks)
 {
 	struct toy_malloc_stats before, after;
 	void *v[4], *made[4], *again[24];
-	int i, j, found = 0;
+	int i, j;
 	pthread_t t;
 
 	for (i = 0; i < 4; i++)
@@ -502,12 +515,7 @@ TM_TEST(a_thread_never_reuses_another_threads_blocks)
 		toy_free(v[i]);
 	}
 	/* Back in the main arena: its next blocks of that size include all four. */
-	for (i = 0; i < 24; i++) {
-		again[i] = toy_malloc(200);
-		for (j = 0; j < 4; j++)
-			found += again[i] == made[j];
-	}
-	ASSERT_EQ(4, found);
+	ASSERT_EQ(4, allocate_again(again, 24, made, 4));
 	for (i = 0; i < 24; i++)
 		toy_free(again[i]);
 	ASSERT_EQ(0, toy_malloc_check());
@@ -532,7 +540,7 @@ static void *free_twenty(void *arg)
 TM_TEST(a_thread_that_only_frees_sends_all_back)
 {
 	void *v[20], *made[20], *again[24];
-	int i, j, found = 0;
+	int i;
 	pthread_t t;
 
 	for (i = 0; i < 20; i++)
@@ -540,12 +548,7 @@ TM_TEST(a_thread_that_only_frees_sends_all_back)
 	ASSERT_EQ(0, pthread_create(&t, NULL, free_twenty, v));
 	pthread_join(t, NULL);
 	/* A few fresh chunks may still be in this thread's cache, then the twenty. */
-	for (i = 0; i < 24; i++) {
-		again[i] = toy_malloc(200);
-		for (j = 0; j < 20; j++)
-			found += again[i] == made[j];
-	}
-	ASSERT_EQ(20, found);
+	ASSERT_EQ(20, allocate_again(again, 24, made, 20));
 	for (i = 0; i < 24; i++)
 		toy_free(again[i]);
 	ASSERT_EQ(0, toy_malloc_check());
