@@ -6,12 +6,13 @@
  * and grows its top with sbrk(), the lecture's program break, in steps of at
  * least TOP_PAD (1 MiB) so that growth costs few system calls; when sbrk()
  * fails (or another user of brk moved it) it continues in a new segment.
- * Other arenas live in heaps of HEAP_MAX bytes aligned to HEAP_MAX, mapped
- * four at a time (read-write, MAP_NORESERVE: pages cost nothing until
- * touched), so the heap of any chunk, and from its header the arena, is
- * found by masking the chunk address (chunks there carry NON_MAIN_ARENA).  A heap's top grows by
- * moving a boundary without a system call.  When a segment is full a new one
- * is started and the old top is freed behind two fencepost chunks.
+ * Other arenas live in heaps of HEAP_MAX bytes aligned to HEAP_MAX,
+ * reserved four at a time and made read-write at once (MAP_NORESERVE: pages
+ * cost nothing until touched), so the heap of any chunk, and from its
+ * header the arena, is found by masking the chunk address (chunks there
+ * carry NON_MAIN_ARENA).  A heap's top grows by moving a boundary without a
+ * system call.  When a segment is full a new one is started and the old top
+ * is freed behind two fencepost chunks.
  *
  * Trimming: each segment remembers how far its top has ever been split.
  * Once more than trim_threshold bytes of top beyond TRIM_KEEP
@@ -71,6 +72,7 @@ static unsigned narenas = 1;
 static bool main_arena_taken;
 static struct tm_mutex spare_lock;
 static char *spare, *spare_end;	/* aligned heaps mapped but not handed out yet: new_heap() */
+static char *lead, *lead_end, *tail_end;	/* their reservation's ends: [lead, lead_end), [spare_end, tail_end) */
 
 #define align_up(x, a)	(((x) + (a) - 1) & ~((size_t)(a) - 1))
 
@@ -229,22 +231,33 @@ void tm_thread_register(void)
  * calls than glibc's, which maps its heaps one by one and makes them
  * writable with mprotect() as they grow.  The misaligned ends stay
  * reserved without access, which costs address space only (the kernel
- * charges no commit for them).  The spare heaps are MAP_NORESERVE and
+ * charges no commit for them), until the next reservation or a shortage.  The spare heaps are MAP_NORESERVE and
  * untouched: they cost address space (and, under strict overcommit, where
  * the kernel ignores MAP_NORESERVE, commit charge, as every heap does), so
- * when address space runs out they are the first thing given back
- * (tm_release_spare_heaps()), and with too little left for five heaps a
- * single one is mapped the old way, its ends unmapped.
+ * when address space runs out they are the first thing given back, with
+ * the ends (tm_release_spare_heaps()), and with too little left for five
+ * heaps a single one is mapped read-write, its ends unmapped.
  */
 #define HEAPS_PER_MAP 4
+
+/* spare_lock is held: unmap the misaligned ends of the last reservation. */
+static void give_back_ends(void)
+{
+	if (lead_end > lead)
+		munmap(lead, lead_end - lead);
+	if (tail_end > spare_end)
+		munmap(spare_end, tail_end - spare_end);
+	lead = lead_end = tail_end = NULL;
+}
 
 static void map_heaps(size_t n)
 {
 	size_t len = (n + 1) * HEAP_MAX;
-	char *p = mmap(NULL, len, n > 1 ? PROT_NONE : PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	char *first, *end;
+	char *p, *first, *end;
 
+	give_back_ends();	/* only a fifth arena's heap finds any */
+	p = mmap(NULL, len, n > 1 ? PROT_NONE : PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return;
 	first = (char *)align_up((uintptr_t)p, HEAP_MAX);
@@ -253,14 +266,13 @@ static void map_heaps(size_t n)
 		munmap(p, len);
 		return;
 	}
-	if (n == 1) {
-		if (first > p)
-			munmap(p, first - p);
-		if (p + len > end)
-			munmap(end, p + len - end);
-	}
 	spare = first;
 	spare_end = end;
+	lead = p;
+	lead_end = first;
+	tail_end = p + len;
+	if (n == 1)
+		give_back_ends();
 }
 
 /* A fresh HEAP_MAX-aligned heap, or NULL. */
@@ -282,20 +294,19 @@ static struct tm_heap *new_heap(void)
 	return (struct tm_heap *)h;
 }
 
-/* A mapping failed: unmap the spare heaps.  Returns whether there were any. */
+/* A mapping failed: unmap the spare heaps and the ends.  Returns whether there were any. */
 bool tm_release_spare_heaps(void)
 {
-	char *from, *to;
+	bool any;
 
 	tm_mutex_lock(&spare_lock);
-	from = spare;
-	to = spare_end;
+	any = spare != spare_end || lead_end > lead || tail_end > spare_end;
+	if (spare != spare_end)
+		munmap(spare, spare_end - spare);
+	give_back_ends();
 	spare = spare_end = NULL;
 	tm_mutex_unlock(&spare_lock);
-	if (from == to)
-		return false;
-	munmap(from, to - from);
-	return true;
+	return any;
 }
 
 static struct tm_arena *new_arena(void)
