@@ -21,7 +21,7 @@
  * TOYMALLOC_MMAP_THRESHOLD=bytes fixes the mmap threshold (default 128 KiB,
  * adaptive up to 32 MiB); TOYMALLOC_ARENA_MAX=n caps the arenas (default 8
  * per CPU); TOYMALLOC_TCACHE=n sets how many chunks of each size a thread
- * caches (default 8, 0 turns the thread cache off).
+ * caches (default 16, 0 turns the thread cache off).
  */
 #ifndef TOYMALLOC_H
 #define TOYMALLOC_H

@@ -13,10 +13,10 @@
  * sixteen of each size up to 128 bytes, which programs allocate most, eight
  * of 256, three of 528, one of 1040.  A full cache so holds 109 KiB instead
  * of the 536 KiB of sixteen of every size: memory no other thread can use,
- * held by every thread.  Sixteen rather than glibc's seven halves the trips
- * to the arena of a program whose small blocks come and go in bursts
- * (server: 0.85 of glibc's time instead of 0.95, small: 0.84 instead of
- * 0.94) for 7 KiB more per thread.
+ * held by every thread.  Sixteen rather than eight halves the trips to the
+ * arena for sizes up to 128 bytes of a program whose small blocks come and
+ * go in bursts (nine interleaved runs: server 0.85 of glibc's time instead
+ * of 0.95, small 0.84 instead of 0.94) for 7 KiB more per thread.
  *
  * Misses and overflows are batched so that the arena lock is taken once per
  * several calls, not once per call: a miss takes up to limit / 2 chunks of
