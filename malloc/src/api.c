@@ -3,12 +3,13 @@
  * The exported API.  malloc() and free() of up to 1032 bytes try the calling
  * thread's cache first, inline, with no lock; everything else goes to the
  * thread's arena under its lock (bins.c), or, from mmap_threshold up when
- * the arena would have to grow, to a mapping of its own (mmap.c).  A cache miss refills, and a full cache
- * spills, half a cache's worth under one lock (tcache.c).  free() finds a
- * chunk's arena from the chunk, so a block may be freed by any thread; a
- * thread caches only its own arena's chunks and sends the others back, so
- * that it never hands out for reuse memory another thread allocated next to
- * that thread's own (false sharing).  A realloc() that still fits its chunk returns at once.
+ * the arena would have to grow, to a mapping of its own (mmap.c).  A cache
+ * miss refills, and a full cache spills, half a cache's worth under one lock
+ * (tcache.c).  free() finds a chunk's arena from the chunk, so a block may
+ * be freed by any thread; a thread caches only its own arena's chunks and
+ * sends the others back, so that it never hands out for reuse memory another
+ * thread allocated next to that thread's own (false sharing).  A realloc()
+ * that still fits its chunk returns at once.
  *
  * The pointer checks glibc makes before trusting a chunk header are made
  * here, before the header is read: alignment, wrap-around, a size that is no

@@ -72,7 +72,8 @@ static unsigned narenas = 1;
 static bool main_arena_taken;
 static struct tm_mutex spare_lock;
 static char *spare, *spare_end;	/* aligned heaps mapped but not handed out yet: new_heap() */
-static char *lead, *lead_end, *tail_end;	/* their reservation's ends: [lead, lead_end), [spare_end, tail_end) */
+/* The misaligned ends of the spare heaps' reservation: [lead, lead_end), [spare_end, tail_end). */
+static char *lead, *lead_end, *tail_end;
 
 #define align_up(x, a)	(((x) + (a) - 1) & ~((size_t)(a) - 1))
 
@@ -231,12 +232,13 @@ void tm_thread_register(void)
  * calls than glibc's, which maps its heaps one by one and makes them
  * writable with mprotect() as they grow.  The misaligned ends stay
  * reserved without access, which costs address space only (the kernel
- * charges no commit for them), until the next reservation or a shortage.  The spare heaps are MAP_NORESERVE and
- * untouched: they cost address space (and, under strict overcommit, where
- * the kernel ignores MAP_NORESERVE, commit charge, as every heap does), so
- * when address space runs out they are the first thing given back, with
- * the ends (tm_release_spare_heaps()), and with too little left for five
- * heaps a single one is mapped read-write, its ends unmapped.
+ * charges no commit for them), until the next reservation or a shortage.
+ * The spare heaps are MAP_NORESERVE and untouched: they cost address space
+ * (and, under strict overcommit, where the kernel ignores MAP_NORESERVE,
+ * commit charge, as every heap does), so when address space runs out they
+ * are the first thing given back, with the ends (tm_release_spare_heaps()),
+ * and with too little left for five heaps a single one is mapped
+ * read-write, its ends unmapped.
  */
 #define HEAPS_PER_MAP 4
 
